@@ -1,0 +1,6 @@
+package io.strata.core;
+
+/** The direction of a read. */
+public enum Direction {
+    FORWARD, BACKWARD
+}

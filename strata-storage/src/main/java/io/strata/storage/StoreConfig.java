@@ -1,0 +1,175 @@
+package io.strata.storage;
+
+import io.strata.core.Durability;
+import io.strata.storage.io.FileIO;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of an embedded store. Build with {@link #builder(Path)}; every setting but the folder has
+ * a default suitable for production.
+ */
+public final class StoreConfig {
+    private final Path directory;
+    private final Durability durability;
+    private final long segmentBytes;
+    private final int maxEventBytes;
+    private final int maxEventsPerAppend;
+    private final Duration dedupWindow;
+    private final long dedupWindowEvents;
+    private final int memtableEntries;
+    private final Duration batchedFsyncInterval;
+    private final int writeQueueCapacity;
+    private final FileIO fileIO;
+
+    private StoreConfig(Builder b) {
+        this.directory = b.directory;
+        this.durability = b.durability;
+        this.segmentBytes = b.segmentBytes;
+        this.maxEventBytes = b.maxEventBytes;
+        this.maxEventsPerAppend = b.maxEventsPerAppend;
+        this.dedupWindow = b.dedupWindow;
+        this.dedupWindowEvents = b.dedupWindowEvents;
+        this.memtableEntries = b.memtableEntries;
+        this.batchedFsyncInterval = b.batchedFsyncInterval;
+        this.writeQueueCapacity = b.writeQueueCapacity;
+        this.fileIO = b.fileIO;
+    }
+
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** The data folder; created when missing. */
+    public Path directory() {
+        return directory;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    /** A segment is sealed and a new one started once it reaches this size (default 256 MiB). */
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
+    /** The largest data + metadata of one event (default 1 MiB). */
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    /** The most events in one append (default 10,000). */
+    public int maxEventsPerAppend() {
+        return maxEventsPerAppend;
+    }
+
+    /** Event ids are remembered for idempotent appends this long (default 24 h)... */
+    public Duration dedupWindow() {
+        return dedupWindow;
+    }
+
+    /** ...or for this many of the latest events, whichever is less (default 10 million). */
+    public long dedupWindowEvents() {
+        return dedupWindowEvents;
+    }
+
+    /** Index entries kept in memory before they are written to an index file (default 1 million). */
+    public int memtableEntries() {
+        return memtableEntries;
+    }
+
+    /** In {@link Durability#BATCHED} mode, the longest time between fsyncs (default 10 ms). */
+    public Duration batchedFsyncInterval() {
+        return batchedFsyncInterval;
+    }
+
+    /** Appends waiting for the writer before callers block (default 65,536). */
+    public int writeQueueCapacity() {
+        return writeQueueCapacity;
+    }
+
+    /** The file-I/O layer; tests swap in one that injects faults. */
+    public FileIO fileIO() {
+        return fileIO;
+    }
+
+    public static final class Builder {
+        private final Path directory;
+        private Durability durability = Durability.FSYNC;
+        private long segmentBytes = 256L << 20;
+        private int maxEventBytes = 1 << 20;
+        private int maxEventsPerAppend = 10_000;
+        private Duration dedupWindow = Duration.ofHours(24);
+        private long dedupWindowEvents = 10_000_000L;
+        private int memtableEntries = 1 << 20;
+        private Duration batchedFsyncInterval = Duration.ofMillis(10);
+        private int writeQueueCapacity = 1 << 16;
+        private FileIO fileIO = FileIO.standard();
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability);
+            return this;
+        }
+
+        public Builder segmentBytes(long segmentBytes) {
+            if (segmentBytes < 4096) {
+                throw new IllegalArgumentException("segmentBytes must be at least 4096");
+            }
+            this.segmentBytes = segmentBytes;
+            return this;
+        }
+
+        public Builder maxEventBytes(int maxEventBytes) {
+            this.maxEventBytes = maxEventBytes;
+            return this;
+        }
+
+        public Builder maxEventsPerAppend(int maxEventsPerAppend) {
+            this.maxEventsPerAppend = maxEventsPerAppend;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration dedupWindow) {
+            this.dedupWindow = Objects.requireNonNull(dedupWindow);
+            return this;
+        }
+
+        public Builder dedupWindowEvents(long dedupWindowEvents) {
+            this.dedupWindowEvents = dedupWindowEvents;
+            return this;
+        }
+
+        public Builder memtableEntries(int memtableEntries) {
+            if (memtableEntries < 16) {
+                throw new IllegalArgumentException("memtableEntries must be at least 16");
+            }
+            this.memtableEntries = memtableEntries;
+            return this;
+        }
+
+        public Builder batchedFsyncInterval(Duration interval) {
+            this.batchedFsyncInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        public Builder writeQueueCapacity(int capacity) {
+            this.writeQueueCapacity = capacity;
+            return this;
+        }
+
+        public Builder fileIO(FileIO fileIO) {
+            this.fileIO = Objects.requireNonNull(fileIO);
+            return this;
+        }
+
+        public StoreConfig build() {
+            return new StoreConfig(this);
+        }
+    }
+}
