@@ -1,0 +1,69 @@
+package io.strata.storage;
+
+import io.strata.core.AppendResult;
+import io.strata.core.EventData;
+import io.strata.core.ExpectedRevision;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One append waiting for the writer, with what the caller's thread could compute in advance
+ * (encoded names, ids, sizes) so the single writer thread does as little as possible.
+ */
+final class AppendRequest {
+    final String stream;
+    final byte[] streamBytes;
+    final long streamKey;
+    final ExpectedRevision expected;
+    final List<EventData> events;
+    final byte[][] types;
+    final byte[][] contentTypes;
+    final UUID[] ids;
+    /** Whether every event came with its own id (only then can the append be a retry). */
+    final boolean allClientIds;
+    final boolean anyClientIds;
+    final int recordBytes;
+    final CompletableFuture<AppendResult> future = new CompletableFuture<>();
+
+    AppendRequest(String stream, ExpectedRevision expected, List<EventData> events, IdGenerator idGenerator) {
+        this.stream = stream;
+        this.streamBytes = stream.getBytes(StandardCharsets.UTF_8);
+        this.streamKey = Keys.streamKey(streamBytes);
+        this.expected = expected;
+        this.events = List.copyOf(events);
+        int n = this.events.size();
+        types = new byte[n][];
+        contentTypes = new byte[n][];
+        ids = new UUID[n];
+        boolean all = true;
+        boolean any = false;
+        int bytes = 0;
+        for (int i = 0; i < n; i++) {
+            EventData event = this.events.get(i);
+            types[i] = event.type().getBytes(StandardCharsets.UTF_8);
+            contentTypes[i] = RecordFormat.contentTypeBytes(event.contentType());
+            if (event.id().isPresent()) {
+                ids[i] = event.id().get();
+                any = true;
+            } else {
+                ids[i] = idGenerator.next();
+                all = false;
+            }
+            bytes += RecordFormat.recordBytes(streamBytes.length, types[i].length, contentTypes[i].length,
+                    event.metadata().length, event.data().length);
+        }
+        this.allClientIds = all;
+        this.anyClientIds = any;
+        this.recordBytes = bytes;
+    }
+
+    int size() {
+        return events.size();
+    }
+
+    boolean isClientId(int i) {
+        return events.get(i).id().isPresent();
+    }
+}

@@ -1,0 +1,207 @@
+package io.strata.storage;
+
+import io.strata.core.CorruptedDataException;
+import io.strata.storage.io.FileIO;
+import io.strata.storage.io.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * An immutable, sorted index file: what a full {@link Memtable} becomes. Memory-mapped, so its size
+ * counts against the page cache, not the Java heap.
+ *
+ * <pre>
+ *  0          8         12        16            24            32         36               60       64
+ *  +----------+---------+---------+-------------+-------------+----------+----------------+--------+
+ *  | STRATIDX | version | hdr len | entry count | bloom bytes | bloom k  | reserved       | crc32c |
+ *  +----------+---------+---------+-------------+-------------+----------+----------------+--------+
+ *  64
+ *  +------------------------------------------+ entries sorted by (key, seq), signed compare
+ *  | key 8 | seq 8 | position 8 | address 8   | x entry count
+ *  +------------------------------------------+
+ *  | bloom filter bits (10 bits per entry)    | lets a lookup skip files that lack a key (~1% false hits)
+ *  +------------------------------------------+
+ *  | crc32c of entries and bloom (4)          |
+ *  +------------------------------------------+
+ * </pre>
+ *
+ * <p>This class is thread-safe: it is never written after {@link #write} returns.
+ */
+final class IndexFile {
+    static final String SUFFIX = ".idx";
+    private static final byte[] MAGIC = "STRATIDX".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final int HEADER_BYTES = 64;
+    private static final int ENTRY_BYTES = 32;
+    private static final int BLOOM_BITS_PER_ENTRY = 10;
+    private static final int BLOOM_HASHES = 7;
+
+    private final Path path;
+    private final ByteBuffer entries;
+    private final ByteBuffer bloom;
+    private final long bloomBits;
+    private final int count;
+
+    private IndexFile(Path path, ByteBuffer entries, ByteBuffer bloom, int count) {
+        this.path = path;
+        this.entries = entries;
+        this.bloom = bloom;
+        this.bloomBits = (long) bloom.capacity() * 8;
+        this.count = count;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** Writes the published entries of {@code memtable} durably to {@code path}, then opens it. */
+    static IndexFile write(FileIO io, Path path, Memtable memtable) throws IOException {
+        int[] order = memtable.sortedOrder();
+        int n = order.length;
+        int bloomBytes = Math.max(8, (int) (((long) n * BLOOM_BITS_PER_ENTRY + 63) / 64 * 8));
+        ByteBuffer body = ByteBuffer.allocate(n * ENTRY_BYTES + bloomBytes);
+        byte[] bloomArray = new byte[bloomBytes];
+        long bits = (long) bloomBytes * 8;
+        for (int e : order) {
+            long key = memtable.key(e);
+            body.putLong(key).putLong(memtable.seq(e)).putLong(memtable.position(e)).putLong(memtable.address(e));
+            long h2 = Keys.mix(key) | 1;
+            for (int k = 0; k < BLOOM_HASHES; k++) {
+                long bit = Long.remainderUnsigned(key + k * h2, bits);
+                bloomArray[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+            }
+        }
+        body.put(bloomArray);
+        body.flip();
+        CRC32C bodyCrc = new CRC32C();
+        bodyCrc.update(body.duplicate());
+
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        header.put(MAGIC).putInt(VERSION).putInt(HEADER_BYTES).putLong(n).putLong(bloomBytes).putInt(BLOOM_HASHES);
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(header.array(), 0, HEADER_BYTES - 4);
+        header.putInt(HEADER_BYTES - 4, (int) headerCrc.getValue());
+        header.clear();
+
+        Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
+        try (StorageFile file = io.open(temporary, true)) {
+            file.truncate(0);
+            file.write(header, 0);
+            file.write(body, HEADER_BYTES);
+            file.write(ByteBuffer.allocate(4).putInt(0, (int) bodyCrc.getValue()), HEADER_BYTES + (long) n * ENTRY_BYTES + bloomBytes);
+            file.force();
+        }
+        io.rename(temporary, path);
+        io.syncDirectory(path.getParent());
+        return open(io, path);
+    }
+
+    /** Opens and checks an index file; a {@link CorruptedDataException} if it fails its checksums. */
+    static IndexFile open(FileIO io, Path path) throws IOException {
+        try (StorageFile file = io.openReadOnly(path)) {
+            long size = file.size();
+            if (size < HEADER_BYTES + 4) {
+                throw new CorruptedDataException("index file " + path + " is truncated (" + size + " bytes)");
+            }
+            ByteBuffer mapped = file.mapReadOnly(0, size);
+            CRC32C headerCrc = new CRC32C();
+            headerCrc.update(mapped.slice(0, HEADER_BYTES - 4));
+            if (!mapped.slice(0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))
+                    || (int) headerCrc.getValue() != mapped.getInt(HEADER_BYTES - 4)) {
+                throw new CorruptedDataException("index file " + path + " has a damaged header");
+            }
+            long count = mapped.getLong(16);
+            long bloomBytes = mapped.getLong(24);
+            long expected = HEADER_BYTES + count * ENTRY_BYTES + bloomBytes + 4;
+            if (expected != size) {
+                throw new CorruptedDataException("index file " + path + " is " + size + " bytes, its header says " + expected);
+            }
+            int bodyBytes = (int) (count * ENTRY_BYTES + bloomBytes);
+            CRC32C bodyCrc = new CRC32C();
+            bodyCrc.update(mapped.slice(HEADER_BYTES, bodyBytes));
+            if ((int) bodyCrc.getValue() != mapped.getInt(HEADER_BYTES + bodyBytes)) {
+                throw new CorruptedDataException("index file " + path + " fails its checksum");
+            }
+            return new IndexFile(path, mapped.slice(HEADER_BYTES, (int) (count * ENTRY_BYTES)),
+                    mapped.slice(HEADER_BYTES + (int) (count * ENTRY_BYTES), (int) bloomBytes), (int) count);
+        }
+    }
+
+    boolean mightContain(long key) {
+        long h2 = Keys.mix(key) | 1;
+        for (int k = 0; k < BLOOM_HASHES; k++) {
+            long bit = Long.remainderUnsigned(key + k * h2, bloomBits);
+            if ((bloom.get((int) (bit >>> 3)) & (1 << (bit & 7))) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Visits entries with {@code key} and seq ≥ {@code fromSeq}, ascending. */
+    void forKeyAscending(long key, long fromSeq, IndexEntries visitor) {
+        if (!mightContain(key)) {
+            return;
+        }
+        for (int i = lowerBound(key, fromSeq); i < count && keyAt(i) == key; i++) {
+            if (!visitor.accept(key, seqAt(i), positionAt(i), addressAt(i))) {
+                return;
+            }
+        }
+    }
+
+    /** Visits entries with {@code key} and seq ≤ {@code fromSeq}, descending. */
+    void forKeyDescending(long key, long fromSeq, IndexEntries visitor) {
+        if (!mightContain(key)) {
+            return;
+        }
+        int start = fromSeq == Long.MAX_VALUE ? lowerBound(key + 1, Long.MIN_VALUE) : lowerBound(key, fromSeq + 1);
+        if (key == Long.MAX_VALUE && fromSeq == Long.MAX_VALUE) {
+            start = count;
+        }
+        for (int i = start - 1; i >= 0 && keyAt(i) == key; i--) {
+            if (!visitor.accept(key, seqAt(i), positionAt(i), addressAt(i))) {
+                return;
+            }
+        }
+    }
+
+    /** The first entry index at or after (key, seq). */
+    private int lowerBound(long key, long seq) {
+        int lo = 0;
+        int hi = count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = keyAt(mid);
+            if (k < key || (k == key && seqAt(mid) < seq)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private long keyAt(int i) {
+        return entries.getLong(i * ENTRY_BYTES);
+    }
+
+    private long seqAt(int i) {
+        return entries.getLong(i * ENTRY_BYTES + 8);
+    }
+
+    private long positionAt(int i) {
+        return entries.getLong(i * ENTRY_BYTES + 16);
+    }
+
+    private long addressAt(int i) {
+        return entries.getLong(i * ENTRY_BYTES + 24);
+    }
+}

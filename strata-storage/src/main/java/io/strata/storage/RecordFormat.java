@@ -1,0 +1,230 @@
+package io.strata.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import io.strata.core.EventData;
+import io.strata.core.Position;
+import io.strata.core.RecordedEvent;
+
+/**
+ * The byte layout of one event record in a log segment. All integers big-endian.
+ *
+ * <pre>
+ *  0        4        8                16               24               32
+ *  +--------+--------+----------------+----------------+----------------+
+ *  | length | crc32c |    position    |    revision    | recordedMicros |
+ *  +--------+--------+----------------+----------------+----------------+
+ *  32               40                                 56   57   58   60   62       66       70
+ *  +----------------+----------------------------------+----+----+----+----+--------+--------+
+ *  |  validMicros   |        event id (msb, lsb)       |flag|ctLn|strLn|tyLn| metaLn | dataLn |
+ *  +----------------+----------------------------------+----+----+----+----+--------+--------+
+ *  70
+ *  +--------+------+--------------+----------+------+--------------------------------+
+ *  | stream | type | content type | metadata | data |  chain hash (SHA-256, 32 B)    |
+ *  +--------+------+--------------+----------+------+--------------------------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code length}: bytes after the length field, so a record takes {@code 4 + length} bytes.</li>
+ *   <li>{@code crc32c}: CRC32C of every byte after it, through the chain hash.</li>
+ *   <li>{@code flags}: {@link #BATCH_FIRST} and {@link #BATCH_LAST} bracket an atomic append (both on
+ *       a one-event append); {@link #HAS_VALID_TIME}; {@link #CLIENT_ID} when the writer supplied the
+ *       event id (only those are indexed for idempotence).</li>
+ *   <li>{@code ctLn}: content-type length; 0 means {@code application/json}.</li>
+ *   <li>{@code chain hash}: SHA-256(previous record's chain hash ‖ bytes 8 … end of data). The first
+ *       record of the log chains from 32 zero bytes. Changing, removing or reordering any record
+ *       breaks the chain at that record.</li>
+ * </ul>
+ *
+ * <p>This class is stateless and thread-safe.
+ */
+final class RecordFormat {
+    static final int HEADER_BYTES = 70;
+    static final int HASH_BYTES = 32;
+    /** Bytes of a record besides its variable parts. */
+    static final int FIXED_BYTES = HEADER_BYTES + HASH_BYTES;
+    /** Bytes the length and crc fields take before the checksummed body. */
+    static final int PREFIX_BYTES = 8;
+
+    static final byte BATCH_FIRST = 1;
+    static final byte BATCH_LAST = 2;
+    static final byte HAS_VALID_TIME = 4;
+    static final byte CLIENT_ID = 8;
+
+    static final int OFF_POSITION = 8;
+    static final int OFF_REVISION = 16;
+    static final int OFF_RECORDED = 24;
+    static final int OFF_VALID = 32;
+    static final int OFF_ID = 40;
+    static final int OFF_FLAGS = 56;
+    static final int OFF_CONTENT_TYPE_LENGTH = 57;
+    static final int OFF_STREAM_LENGTH = 58;
+    static final int OFF_TYPE_LENGTH = 60;
+    static final int OFF_METADATA_LENGTH = 62;
+    static final int OFF_DATA_LENGTH = 66;
+
+    private RecordFormat() {
+    }
+
+    /** Total bytes a record of these parts takes in the log. */
+    static int recordBytes(int streamBytes, int typeBytes, int contentTypeBytes, int metadataBytes, int dataBytes) {
+        return FIXED_BYTES + streamBytes + typeBytes + contentTypeBytes + metadataBytes + dataBytes;
+    }
+
+    static byte[] contentTypeBytes(String contentType) {
+        return EventData.JSON.equals(contentType) ? new byte[0] : contentType.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes one record at the buffer's position, computing its chain hash from {@code previousHash}
+     * (which is then overwritten with this record's hash) and its CRC.
+     */
+    static void write(ByteBuffer out, long position, long revision, long recordedMicros, EventData event,
+                      UUID id, byte flags, byte[] stream, byte[] type, byte[] contentType, ChainHasher hasher) {
+        int start = out.position();
+        int length = recordBytes(stream.length, type.length, contentType.length, event.metadata().length,
+                event.data().length) - 4;
+        out.putInt(length);
+        out.putInt(0); // crc, filled below
+        out.putLong(position);
+        out.putLong(revision);
+        out.putLong(recordedMicros);
+        out.putLong(event.validTime().map(RecordFormat::toMicros).orElse(Long.MIN_VALUE));
+        out.putLong(id.getMostSignificantBits());
+        out.putLong(id.getLeastSignificantBits());
+        out.put((byte) (flags | (event.validTime().isPresent() ? HAS_VALID_TIME : 0)));
+        out.put((byte) contentType.length);
+        out.putShort((short) stream.length);
+        out.putShort((short) type.length);
+        out.putInt(event.metadata().length);
+        out.putInt(event.data().length);
+        out.put(stream);
+        out.put(type);
+        out.put(contentType);
+        out.put(event.metadata());
+        out.put(event.data());
+        int bodyEnd = out.position();
+        hasher.chain(out, start + PREFIX_BYTES, bodyEnd);
+        hasher.writeCurrent(out);
+        CRC32C crc = new CRC32C();
+        crc.update(out.slice(start + PREFIX_BYTES, out.position() - start - PREFIX_BYTES));
+        out.putInt(start + 4, (int) crc.getValue());
+    }
+
+    /** The record length field at {@code offset}; 0 or garbage when nothing valid is there. */
+    static int length(ByteBuffer buf, int offset) {
+        return buf.getInt(offset);
+    }
+
+    /** Whether the CRC of the whole record at {@code offset} (which must be fully in the buffer) matches. */
+    static boolean crcMatches(ByteBuffer buf, int offset) {
+        int length = buf.getInt(offset);
+        CRC32C crc = new CRC32C();
+        crc.update(buf.slice(offset + PREFIX_BYTES, length - 4));
+        return (int) crc.getValue() == buf.getInt(offset + 4);
+    }
+
+    /** Whether a length field is one a valid record could have. */
+    static boolean plausibleLength(int length, int maxRecordBytes) {
+        return length >= FIXED_BYTES - 4 && length <= maxRecordBytes;
+    }
+
+    static long position(ByteBuffer buf, int offset) {
+        return buf.getLong(offset + OFF_POSITION);
+    }
+
+    static long revision(ByteBuffer buf, int offset) {
+        return buf.getLong(offset + OFF_REVISION);
+    }
+
+    static long recordedMicros(ByteBuffer buf, int offset) {
+        return buf.getLong(offset + OFF_RECORDED);
+    }
+
+    static byte flags(ByteBuffer buf, int offset) {
+        return buf.get(offset + OFF_FLAGS);
+    }
+
+    static UUID id(ByteBuffer buf, int offset) {
+        return new UUID(buf.getLong(offset + OFF_ID), buf.getLong(offset + OFF_ID + 8));
+    }
+
+    static int streamLength(ByteBuffer buf, int offset) {
+        return Short.toUnsignedInt(buf.getShort(offset + OFF_STREAM_LENGTH));
+    }
+
+    static int typeLength(ByteBuffer buf, int offset) {
+        return Short.toUnsignedInt(buf.getShort(offset + OFF_TYPE_LENGTH));
+    }
+
+    /** Whether the record at {@code offset} belongs to the stream whose UTF-8 name is {@code stream}. */
+    static boolean streamEquals(ByteBuffer buf, int offset, byte[] stream) {
+        int n = streamLength(buf, offset);
+        if (n != stream.length) {
+            return false;
+        }
+        return buf.slice(offset + HEADER_BYTES, n).equals(ByteBuffer.wrap(stream));
+    }
+
+    static String stream(ByteBuffer buf, int offset) {
+        return string(buf, offset + HEADER_BYTES, streamLength(buf, offset));
+    }
+
+    static String type(ByteBuffer buf, int offset) {
+        return string(buf, offset + HEADER_BYTES + streamLength(buf, offset), typeLength(buf, offset));
+    }
+
+    /** The chain hash stored at the end of the record at {@code offset}. */
+    static ByteBuffer chainHash(ByteBuffer buf, int offset) {
+        int end = offset + 4 + buf.getInt(offset);
+        return buf.slice(end - HASH_BYTES, HASH_BYTES);
+    }
+
+    /** Decodes the whole record at {@code offset}. */
+    static RecordedEvent decode(ByteBuffer buf, int offset) {
+        int streamLength = streamLength(buf, offset);
+        int typeLength = typeLength(buf, offset);
+        int contentTypeLength = Byte.toUnsignedInt(buf.get(offset + OFF_CONTENT_TYPE_LENGTH));
+        int metadataLength = buf.getInt(offset + OFF_METADATA_LENGTH);
+        int dataLength = buf.getInt(offset + OFF_DATA_LENGTH);
+        int at = offset + HEADER_BYTES;
+        String stream = string(buf, at, streamLength);
+        at += streamLength;
+        String type = string(buf, at, typeLength);
+        at += typeLength;
+        String contentType = contentTypeLength == 0 ? EventData.JSON
+                : new String(bytes(buf, at, contentTypeLength), StandardCharsets.US_ASCII);
+        at += contentTypeLength;
+        byte[] metadata = bytes(buf, at, metadataLength);
+        at += metadataLength;
+        byte[] data = bytes(buf, at, dataLength);
+        byte flags = flags(buf, offset);
+        Optional<Instant> validTime = (flags & HAS_VALID_TIME) != 0
+                ? Optional.of(fromMicros(buf.getLong(offset + OFF_VALID))) : Optional.empty();
+        return new RecordedEvent(id(buf, offset), stream, type, revision(buf, offset),
+                Position.of(position(buf, offset)), fromMicros(recordedMicros(buf, offset)), validTime,
+                contentType, data, metadata);
+    }
+
+    static long toMicros(Instant time) {
+        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1_000);
+    }
+
+    static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    private static String string(ByteBuffer buf, int at, int length) {
+        return new String(bytes(buf, at, length), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(ByteBuffer buf, int at, int length) {
+        byte[] out = new byte[length];
+        buf.get(at, out);
+        return out;
+    }
+}

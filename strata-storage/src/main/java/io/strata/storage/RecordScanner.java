@@ -1,0 +1,147 @@
+package io.strata.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Walks the records of one segment from an offset, checking each one's framing, CRC, position
+ * (one more than the previous) and hash-chain link, until the end or the first bad record. Shared by
+ * recovery and {@code strata verify}, so both judge a record the same way.
+ *
+ * <p>This class is not thread-safe.
+ */
+final class RecordScanner {
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    /** Receives each good record; the record is whole in {@code buf} from {@code offset}. */
+    interface Visitor {
+        void accept(ByteBuffer buf, int offset, long address);
+    }
+
+    /** Where and why a scan stopped early. */
+    record Problem(Segment segment, long offset, long expectedPosition, String reason) {
+        String describe() {
+            return "record at position " + expectedPosition + " (segment " + segment.path().getFileName()
+                    + ", offset " + offset + "): " + reason;
+        }
+    }
+
+    private final ChainHasher hasher;
+    private final int maxRecordBytes;
+    private long nextPosition;
+    private ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+
+    RecordScanner(long nextPosition, byte[] previousHash, int maxRecordBytes) {
+        this.nextPosition = nextPosition;
+        this.hasher = new ChainHasher();
+        this.hasher.reset(previousHash);
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    long nextPosition() {
+        return nextPosition;
+    }
+
+    byte[] chainHash() {
+        return hasher.current();
+    }
+
+    /** Scans {@code segment} from {@code offset} to its end; returns the first problem, or null. */
+    Problem scan(Segment segment, long offset, Visitor visitor) throws IOException {
+        long size = segment.size();
+        long at = offset;
+        while (at < size) {
+            chunk.clear();
+            int want = (int) Math.min(chunk.capacity(), size - at);
+            chunk.limit(want);
+            int read = segment.read(chunk, segment.baseAddress() + at);
+            int inChunk = 0;
+            while (inChunk < read) {
+                if (read - inChunk < 4) {
+                    if (at + inChunk + 4 > size) {
+                        return new Problem(segment, at + inChunk, nextPosition, "torn: " + (size - at - inChunk) + " bytes left, too few for a record");
+                    }
+                    break; // refill from here
+                }
+                int length = chunk.getInt(inChunk);
+                if (!RecordFormat.plausibleLength(length, maxRecordBytes)) {
+                    return new Problem(segment, at + inChunk, nextPosition, "bad length field " + length);
+                }
+                if (at + inChunk + 4 + length > size) {
+                    return new Problem(segment, at + inChunk, nextPosition, "torn: the record runs past the end of the file");
+                }
+                if (inChunk + 4 + length > read) {
+                    if (inChunk == 0) {
+                        chunk = ByteBuffer.allocate(4 + length); // one record larger than a chunk
+                    }
+                    break;
+                }
+                Problem problem = check(segment, at + inChunk, inChunk);
+                if (problem != null) {
+                    return problem;
+                }
+                visitor.accept(chunk, inChunk, segment.baseAddress() + at + inChunk);
+                nextPosition++;
+                inChunk += 4 + length;
+            }
+            at += inChunk;
+        }
+        return null;
+    }
+
+    private Problem check(Segment segment, long fileOffset, int inChunk) {
+        if (!RecordFormat.crcMatches(chunk, inChunk)) {
+            return new Problem(segment, fileOffset, nextPosition, "checksum mismatch (the record was changed or torn)");
+        }
+        long position = RecordFormat.position(chunk, inChunk);
+        if (position != nextPosition) {
+            return new Problem(segment, fileOffset, nextPosition, "found position " + position
+                    + " where " + nextPosition + " belongs (a record was removed or reordered)");
+        }
+        int bodyEnd = inChunk + 4 + chunk.getInt(inChunk) - RecordFormat.HASH_BYTES;
+        byte[] before = hasher.current();
+        hasher.chain(chunk, inChunk + RecordFormat.PREFIX_BYTES, bodyEnd);
+        if (!hasher.currentEquals(RecordFormat.chainHash(chunk, inChunk))) {
+            hasher.reset(before);
+            return new Problem(segment, fileOffset, nextPosition, "hash chain broken (this record, or one before it, "
+                    + "was changed, removed or reordered)");
+        }
+        return null;
+    }
+
+    /**
+     * Whether any whole, checksummed record with a position at or after {@code minPosition} starts
+     * after {@code fromOffset} in {@code segment}: if so, the damage at {@code fromOffset} is not a
+     * torn tail but corruption in the middle of the log.
+     */
+    static boolean anyValidRecordAfter(Segment segment, long fromOffset, long minPosition, int maxRecordBytes) throws IOException {
+        long size = segment.size();
+        ByteBuffer window = ByteBuffer.allocate(CHUNK_BYTES * 2);
+        for (long start = fromOffset + 1; start + RecordFormat.FIXED_BYTES <= size; start += CHUNK_BYTES) {
+            window.clear();
+            window.limit((int) Math.min(window.capacity(), size - start));
+            int read = segment.read(window, segment.baseAddress() + start);
+            int candidates = Math.min(CHUNK_BYTES, read - 4);
+            for (int i = 0; i < candidates; i++) {
+                int length = window.getInt(i);
+                if (!RecordFormat.plausibleLength(length, maxRecordBytes) || start + i + 4 + length > size) {
+                    continue;
+                }
+                ByteBuffer record;
+                int offset;
+                if (i + 4 + length <= read) {
+                    record = window;
+                    offset = i;
+                } else {
+                    record = ByteBuffer.allocate(4 + length);
+                    segment.read(record, segment.baseAddress() + start + i);
+                    offset = 0;
+                }
+                if (RecordFormat.crcMatches(record, offset) && RecordFormat.position(record, offset) >= minPosition) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

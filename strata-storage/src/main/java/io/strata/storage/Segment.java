@@ -1,0 +1,166 @@
+package io.strata.storage;
+
+import io.strata.core.CorruptedDataException;
+import io.strata.storage.io.FileIO;
+import io.strata.storage.io.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment file of the log: a header, then records back to back ({@link RecordFormat}).
+ * Files are named by their first position, zero-padded so {@code ls} sorts them.
+ *
+ * <pre>
+ *  0          8         12        16              24              32                 60       64
+ *  +----------+---------+---------+---------------+---------------+------------------+--------+
+ *  | STRATSEG | version | hdr len | base position | base address  | reserved (zeros) | crc32c |
+ *  +----------+---------+---------+---------------+---------------+------------------+--------+
+ * </pre>
+ *
+ * <p>{@code base address} is the log-wide byte address of this file's byte 0: addresses grow across
+ * segments, so an index entry names a record anywhere in the log with one number.
+ *
+ * <p>Thread rule: one writer appends; any number of readers read concurrently by position.
+ */
+final class Segment implements AutoCloseable {
+    static final int HEADER_BYTES = 64;
+    static final String SUFFIX = ".log";
+    private static final byte[] MAGIC = "STRATSEG".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+
+    private final Path path;
+    private final long basePosition;
+    private final long baseAddress;
+    private final StorageFile file;
+    private volatile long size;
+
+    private Segment(Path path, long basePosition, long baseAddress, StorageFile file, long size) {
+        this.path = path;
+        this.basePosition = basePosition;
+        this.baseAddress = baseAddress;
+        this.file = file;
+        this.size = size;
+    }
+
+    static Path pathFor(Path logDirectory, long basePosition) {
+        return logDirectory.resolve(String.format("%020d%s", basePosition, SUFFIX));
+    }
+
+    /** Creates a new, empty segment and makes its header durable. */
+    static Segment create(FileIO io, Path logDirectory, long basePosition, long baseAddress) throws IOException {
+        Path path = pathFor(logDirectory, basePosition);
+        StorageFile file = io.open(path, true);
+        try {
+            file.truncate(0);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            header.put(MAGIC).putInt(VERSION).putInt(HEADER_BYTES).putLong(basePosition).putLong(baseAddress);
+            CRC32C crc = new CRC32C();
+            crc.update(header.array(), 0, HEADER_BYTES - 4);
+            header.putInt(HEADER_BYTES - 4, (int) crc.getValue());
+            header.clear();
+            file.write(header, 0);
+            file.force();
+            io.syncDirectory(logDirectory);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        return new Segment(path, basePosition, baseAddress, file, HEADER_BYTES);
+    }
+
+    /** Opens an existing segment, checking its header. */
+    static Segment open(FileIO io, Path path, boolean writable) throws IOException {
+        StorageFile file = writable ? io.open(path, false) : io.openReadOnly(path);
+        try {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            int read = file.read(header, 0);
+            if (read < HEADER_BYTES) {
+                throw new TornHeaderException(path, read);
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(header.array(), 0, HEADER_BYTES - 4);
+            if ((int) crc.getValue() != header.getInt(HEADER_BYTES - 4)
+                    || !ByteBuffer.wrap(MAGIC).equals(header.slice(0, MAGIC.length))) {
+                throw new TornHeaderException(path, read);
+            }
+            if (header.getInt(8) != VERSION) {
+                throw new CorruptedDataException("segment " + path + " has format version " + header.getInt(8)
+                        + "; this Strata reads version " + VERSION);
+            }
+            return new Segment(path, header.getLong(16), header.getLong(24), file, file.size());
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long basePosition() {
+        return basePosition;
+    }
+
+    long baseAddress() {
+        return baseAddress;
+    }
+
+    /** Bytes in the file, header included. */
+    long size() {
+        return size;
+    }
+
+    /** The log address just past the last byte of this segment. */
+    long endAddress() {
+        return baseAddress + size;
+    }
+
+    boolean contains(long address) {
+        return address >= baseAddress && address < baseAddress + size;
+    }
+
+    /** Appends {@code bytes} at the end. Only the writer calls this. */
+    void append(ByteBuffer bytes) throws IOException {
+        long at = size;
+        int n = bytes.remaining();
+        file.write(bytes, at);
+        size = at + n;
+    }
+
+    void force() throws IOException {
+        file.force();
+    }
+
+    /** Cuts the file back to {@code newSize} bytes and makes that durable. */
+    void truncate(long newSize) throws IOException {
+        file.truncate(newSize);
+        file.force();
+        size = newSize;
+    }
+
+    /** Reads from a log address into {@code target}; returns the bytes read. */
+    int read(ByteBuffer target, long address) throws IOException {
+        return file.read(target, address - baseAddress);
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return path.getFileName().toString();
+    }
+
+    /** The header is missing or unreadable: only acceptable for the newest segment (a crash while creating it). */
+    static final class TornHeaderException extends IOException {
+        TornHeaderException(Path path, int bytesRead) {
+            super("segment " + path + " has no valid header (" + bytesRead + " bytes)");
+        }
+    }
+}

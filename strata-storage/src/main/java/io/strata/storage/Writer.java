@@ -1,0 +1,644 @@
+package io.strata.storage;
+
+import io.strata.core.AppendResult;
+import io.strata.core.DiskFullException;
+import io.strata.core.Durability;
+import io.strata.core.ExpectedRevision;
+import io.strata.core.IdempotencyConflictException;
+import io.strata.core.Position;
+import io.strata.core.StoreUnavailableException;
+import io.strata.core.StrataException;
+import io.strata.core.WrongExpectedRevisionException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer: group commit for every append of the store.
+ *
+ * <pre>
+ *  appendAsync (any thread) ──▶ queue ──▶ writer thread: drain a batch
+ *        ▲                                  │ check expected revisions and event ids
+ *        │                                  │ assign revisions, positions, recorded time
+ *        │                                  │ encode records (CRC, hash chain) into one buffer
+ *        │                                  │ write, then fsync once for the whole batch
+ *        │                                  │ add index entries, publish the new head
+ *        └──────── futures completed ◀──────┘ wake subscribers
+ * </pre>
+ *
+ * <p>A write error (e.g. a full disk) fails that batch, cuts the segment back to where the batch began
+ * and leaves the store writable. An fsync error is fatal: the writer stops and never acknowledges
+ * again, because after a failed fsync the kernel may have dropped the dirty pages (PostgreSQL's
+ * "fsyncgate").
+ *
+ * <p>Design note: futures are completed on the writer thread, so dependent actions registered with
+ * non-async {@code CompletableFuture} methods run there too; callers with slow callbacks should use
+ * the {@code *Async} variants.
+ */
+final class Writer implements Runnable {
+    private static final int MAX_REQUESTS_PER_BATCH = 4096;
+    private static final int HEAD_CACHE_CAPACITY = 100_000;
+    private static final AppendRequest CLOSE = null;
+
+    private final StoreState state;
+    private final StoreConfig config;
+    private final StoreReader reader;
+    private final BlockingQueue<AppendRequest> queue;
+    private final StreamHeads heads = new StreamHeads(HEAD_CACHE_CAPACITY);
+    private final ChainHasher hasher = new ChainHasher();
+    private final List<AppendRequest> batch = new ArrayList<>();
+    private final Map<String, Long> batchHeads = new HashMap<>();
+    private final Map<UUID, PendingId> batchIds = new HashMap<>();
+    private final Thread thread;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
+    private ByteBuffer scratch;
+
+    /** Per record written in this batch: stream key, revision, position, address, id key (0 if none), client-id flag. */
+    private long[] entries = new long[6 * 1024];
+    private int entryCount;
+    private final List<Segment> touched = new ArrayList<>();
+    private final List<Long> touchedSizes = new ArrayList<>();
+    private Segment createdInBatch;
+
+    private long nextPosition;
+    private long lastRecordedMicros;
+    private long streams;
+    private long unforcedSince = -1;
+    /** The recorded time of every record of the batch being written. */
+    private long batchMicros;
+    private volatile boolean closing;
+    private volatile Throwable fatal;
+    private boolean checkpointPending;
+
+    /** An event id seen earlier in the same batch. */
+    private record PendingId(AppendRequest request, int index) {
+    }
+
+    Writer(StoreState state, StoreReader reader, long nextPosition, long lastRecordedMicros, long streams, byte[] chainHash) {
+        this.state = state;
+        this.config = state.config;
+        this.reader = reader;
+        this.queue = new ArrayBlockingQueue<>(config.writeQueueCapacity());
+        this.nextPosition = nextPosition;
+        this.lastRecordedMicros = lastRecordedMicros;
+        this.streams = streams;
+        this.hasher.reset(chainHash);
+        this.thread = new Thread(this, "strata-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an append; blocks while the queue is full (back-pressure). */
+    void submit(AppendRequest request) {
+        if (closing) {
+            request.future.completeExceptionally(new StoreUnavailableException("the store is closed"));
+            return;
+        }
+        Throwable failure = fatal;
+        if (failure != null) {
+            request.future.completeExceptionally(unavailable(failure));
+            return;
+        }
+        try {
+            queue.put(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.future.completeExceptionally(new StoreUnavailableException("interrupted while queueing an append", e));
+        }
+        if (closing && queue.remove(request)) {
+            request.future.completeExceptionally(new StoreUnavailableException("the store is closed"));
+        }
+    }
+
+    /** Stops after completing everything queued, then writes a checkpoint so the next open is fast. */
+    void close() {
+        closing = true;
+        thread.interrupt();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Throwable fatal() {
+        return fatal;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                AppendRequest first;
+                try {
+                    first = pollNext();
+                } catch (InterruptedException e) {
+                    first = queue.poll();
+                    if (first == null && closing) {
+                        break;
+                    }
+                }
+                if (first == null) {
+                    forceIfDue();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_REQUESTS_PER_BATCH - 1);
+                processBatch();
+                batch.clear();
+            }
+            finishOnClose();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private AppendRequest pollNext() throws InterruptedException {
+        if (closing && queue.isEmpty()) {
+            throw new InterruptedException();
+        }
+        if (config.durability() == Durability.BATCHED && unforcedSince >= 0) {
+            long wait = config.batchedFsyncInterval().toNanos() - (System.nanoTime() - unforcedSince);
+            return queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        }
+        return queue.poll(100, TimeUnit.MILLISECONDS);
+    }
+
+    private void processBatch() throws IOException {
+        if (fatal != null) {
+            failAll(batch, unavailable(fatal));
+            return;
+        }
+        if (checkpointPending && !tryCheckpoint()) {
+            failAll(batch, new DiskFullException("the store could not write its index checkpoint; free disk space and retry", null));
+            return;
+        }
+        long batchStartPosition = nextPosition;
+        long batchStartMicros = lastRecordedMicros;
+        long batchStartStreams = streams;
+        byte[] batchStartHash = hasher.current();
+        long recordedMicros = Math.max(lastRecordedMicros, RecordFormat.toMicros(java.time.Instant.now()));
+        batchMicros = recordedMicros;
+        buffer.clear();
+        entryCount = 0;
+        touched.clear();
+        touchedSizes.clear();
+        createdInBatch = null;
+        batchHeads.clear();
+        batchIds.clear();
+        List<AppendRequest> written = new ArrayList<>(batch.size());
+        List<AppendResult> results = new ArrayList<>(batch.size());
+        try {
+            for (AppendRequest request : batch) {
+                try {
+                    AppendResult duplicate = findEarlierWrite(request);
+                    if (duplicate != null) {
+                        results.add(duplicate);
+                        written.add(request);
+                        continue;
+                    }
+                    long head = headOf(request);
+                    checkExpected(request, head);
+                    results.add(encode(request, head, recordedMicros));
+                    written.add(request);
+                } catch (StrataException e) {
+                    request.future.completeExceptionally(e);
+                }
+            }
+            writeBuffer();
+            if (config.durability() == Durability.FSYNC) {
+                force();
+            } else if (unforcedSince < 0 && entryCount > 0) {
+                unforcedSince = System.nanoTime();
+            }
+        } catch (IOException e) {
+            rollBack(batchStartPosition, batchStartMicros, batchStartStreams, batchStartHash, e);
+            failAll(written, writeFailure(e));
+            return;
+        }
+        applyEntries();
+        for (Map.Entry<String, Long> head : batchHeads.entrySet()) {
+            heads.put(head.getKey(), head.getValue());
+        }
+        if (entryCount > 0) {
+            lastRecordedMicros = recordedMicros;
+        }
+        state.commit(nextPosition, state.log.active().endAddress(), lastRecordedMicros, streams);
+        for (int i = 0; i < written.size(); i++) {
+            written.get(i).future.complete(results.get(i));
+        }
+        if (state.streamIndex.needsFlush() || state.idIndex.needsFlush()) {
+            checkpointPending = true;
+            tryCheckpoint();
+        }
+    }
+
+    /** The stream's last revision, counting appends earlier in this batch; -1 when it has none. */
+    private long headOf(AppendRequest request) {
+        Long inBatch = batchHeads.get(request.stream);
+        if (inBatch != null) {
+            return inBatch;
+        }
+        Long cached = heads.get(request.stream);
+        if (cached != null) {
+            return cached;
+        }
+        long head = reader.lastRevision(request.streamKey, request.streamBytes, Long.MAX_VALUE);
+        heads.put(request.stream, head);
+        return head;
+    }
+
+    private static void checkExpected(AppendRequest request, long head) {
+        ExpectedRevision expected = request.expected;
+        boolean ok = switch (expected) {
+            case ExpectedRevision.Any any -> true;
+            case ExpectedRevision.NoStream none -> head < 0;
+            case ExpectedRevision.Exists exists -> head >= 0;
+            case ExpectedRevision.Exact exact -> head == exact.revision();
+        };
+        if (!ok) {
+            throw new WrongExpectedRevisionException(request.stream, expected,
+                    head < 0 ? OptionalLong.empty() : OptionalLong.of(head));
+        }
+    }
+
+    /**
+     * The original result when this append repeats one already written (same ids, same stream, one
+     * batch, same order); null when it is new. Throws {@link IdempotencyConflictException} on a partial
+     * or mismatched overlap.
+     */
+    private AppendResult findEarlierWrite(AppendRequest request) {
+        if (!request.anyClientIds) {
+            return null;
+        }
+        if (request.allClientIds && request.expected instanceof ExpectedRevision.Exact exact) {
+            AppendResult retry = matchAfterRevision(request, exact.revision());
+            if (retry != null) {
+                return retry;
+            }
+        }
+        int pendingFound = 0;
+        long[] positions = new long[request.size()];
+        long[] addresses = new long[request.size()];
+        int found = 0;
+        long windowStart = nextPosition - config.dedupWindowEvents();
+        long windowMicros = RecordFormat.toMicros(java.time.Instant.now()) - config.dedupWindow().toNanos() / 1000;
+        for (int i = 0; i < request.size(); i++) {
+            if (!request.isClientId(i)) {
+                continue;
+            }
+            UUID id = request.ids[i];
+            PendingId pending = batchIds.get(id);
+            if (pending != null) {
+                pendingFound++;
+                continue;
+            }
+            long[] hit = findId(id, windowStart, windowMicros);
+            if (hit != null) {
+                positions[found] = hit[0];
+                addresses[found] = hit[1];
+                found++;
+            }
+        }
+        if (pendingFound > 0) {
+            // A retry racing its own original in one batch: the original's outcome is not known yet.
+            throw new IdempotencyConflictException(request.stream, "these event ids are being appended by another "
+                    + "append right now; retry once it has completed");
+        }
+        if (found == 0) {
+            return null;
+        }
+        if (found != request.size()) {
+            throw conflict(request);
+        }
+        return originalResult(request, addresses);
+    }
+
+    private IdempotencyConflictException conflict(AppendRequest request) {
+        return new IdempotencyConflictException(request.stream, "some event ids of this append were already written, "
+                + "but not all of them as one append to stream '" + request.stream + "'");
+    }
+
+    /** {position, address} of the record with this client-supplied id inside the dedup window, or null. */
+    private long[] findId(UUID id, long windowStart, long windowMicros) {
+        long[] result = {0, -1};
+        state.idIndex.newestFirst(Keys.idKey(id), (k, seq, position, address) -> {
+            if (position < windowStart) {
+                return false;
+            }
+            ByteBuffer record = state.log.readRecord(address, scratch);
+            scratch = record;
+            if (RecordFormat.id(record, 0).equals(id) && RecordFormat.recordedMicros(record, 0) >= windowMicros) {
+                result[0] = position;
+                result[1] = address;
+                return false;
+            }
+            return true;
+        });
+        return result[1] < 0 ? null : result;
+    }
+
+    /** With an exact expected revision a retry is recognised forever: compare the events after it. */
+    private AppendResult matchAfterRevision(AppendRequest request, long expectedRevision) {
+        long[] entries = state.streamIndex.entries(request.streamKey, expectedRevision + 1, true, request.size() + 8);
+        long[] addresses = new long[request.size()];
+        int matched = 0;
+        for (int i = 0; i < entries.length && matched < request.size(); i += 3) {
+            if (entries[i] != expectedRevision + 1 + matched) {
+                continue;
+            }
+            ByteBuffer record = state.log.readRecord(entries[i + 2], scratch);
+            scratch = record;
+            if (!RecordFormat.streamEquals(record, 0, request.streamBytes)) {
+                continue;
+            }
+            if (!RecordFormat.id(record, 0).equals(request.ids[matched])) {
+                return null;
+            }
+            addresses[matched++] = entries[i + 2];
+        }
+        if (matched != request.size()) {
+            return null;
+        }
+        return originalResultOrNull(request, addresses);
+    }
+
+    private AppendResult originalResult(AppendRequest request, long[] addresses) {
+        AppendResult result = originalResultOrNull(request, addresses);
+        if (result == null) {
+            throw conflict(request);
+        }
+        return result;
+    }
+
+    /** The original result if the records at {@code addresses} are exactly one earlier append of this request. */
+    private AppendResult originalResultOrNull(AppendRequest request, long[] addresses) {
+        ByteBuffer first = state.log.readRecord(addresses[0], null);
+        ByteBuffer last = addresses.length == 1 ? first : state.log.readRecord(addresses[addresses.length - 1], null);
+        if (!RecordFormat.streamEquals(first, 0, request.streamBytes) || !RecordFormat.streamEquals(last, 0, request.streamBytes)) {
+            return null;
+        }
+        long firstPosition = RecordFormat.position(first, 0);
+        long lastPosition = RecordFormat.position(last, 0);
+        long firstRevision = RecordFormat.revision(first, 0);
+        long lastRevision = RecordFormat.revision(last, 0);
+        boolean oneBatch = (RecordFormat.flags(first, 0) & RecordFormat.BATCH_FIRST) != 0
+                && (RecordFormat.flags(last, 0) & RecordFormat.BATCH_LAST) != 0
+                && lastPosition - firstPosition == addresses.length - 1
+                && lastRevision - firstRevision == addresses.length - 1;
+        for (int i = 1; oneBatch && i < addresses.length; i++) {
+            if (addresses[i] <= addresses[i - 1]) {
+                oneBatch = false;
+            }
+        }
+        if (!oneBatch) {
+            return null;
+        }
+        return new AppendResult(request.stream, firstRevision, lastRevision, Position.of(firstPosition),
+                Position.of(lastPosition), RecordFormat.fromMicros(RecordFormat.recordedMicros(first, 0)));
+    }
+
+    /** Encodes the request's records into the batch buffer; returns its result. */
+    private AppendResult encode(AppendRequest request, long head, long recordedMicros) throws IOException {
+        makeRoom(request.recordBytes);
+        long firstPosition = nextPosition;
+        long firstRevision = head + 1;
+        int n = request.size();
+        for (int i = 0; i < n; i++) {
+            long address = state.log.active().endAddress() + buffer.position();
+            byte flags = 0;
+            if (i == 0) {
+                flags |= RecordFormat.BATCH_FIRST;
+            }
+            if (i == n - 1) {
+                flags |= RecordFormat.BATCH_LAST;
+            }
+            boolean clientId = request.isClientId(i);
+            if (clientId) {
+                flags |= RecordFormat.CLIENT_ID;
+                batchIds.put(request.ids[i], new PendingId(request, i));
+            }
+            RecordFormat.write(buffer, nextPosition, firstRevision + i, recordedMicros, request.events.get(i),
+                    request.ids[i], flags, request.streamBytes, request.types[i], request.contentTypes[i], hasher);
+            addEntry(request.streamKey, firstRevision + i, nextPosition, address, clientId ? Keys.idKey(request.ids[i]) : 0, clientId);
+            nextPosition++;
+        }
+        if (head < 0) {
+            streams++;
+        }
+        batchHeads.put(request.stream, firstRevision + n - 1);
+        return new AppendResult(request.stream, firstRevision, firstRevision + n - 1, Position.of(firstPosition),
+                Position.of(nextPosition - 1), RecordFormat.fromMicros(recordedMicros));
+    }
+
+    /** Ensures the buffer can take {@code bytes} more, writing it out or rolling the segment first. */
+    private void makeRoom(int bytes) throws IOException {
+        Segment active = state.log.active();
+        long used = active.size() + buffer.position();
+        if (used > Segment.HEADER_BYTES && used + bytes > config.segmentBytes()) {
+            writeBuffer();
+            roll();
+        }
+        if (buffer.remaining() < bytes) {
+            writeBuffer();
+            if (buffer.capacity() < bytes) {
+                buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(bytes) << 1);
+            }
+        }
+    }
+
+    private void writeBuffer() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
+        Segment active = state.log.active();
+        if (!touched.contains(active)) {
+            touched.add(active);
+            touchedSizes.add(active.size());
+        }
+        buffer.flip();
+        active.append(buffer);
+        buffer.clear();
+    }
+
+    /** Seals the active segment (fsync'd unless durability is none) and starts the next one. */
+    private void roll() throws IOException {
+        Segment active = state.log.active();
+        if (config.durability() != Durability.NONE) {
+            forceOrDie(active);
+        }
+        Segment next = Segment.create(config.fileIO(), active.path().getParent(), nextPosition, active.endAddress());
+        state.log.addSegment(next);
+        createdInBatch = next;
+    }
+
+    private void force() throws IOException {
+        for (Segment segment : touched) {
+            forceOrDie(segment);
+        }
+        unforcedSince = -1;
+    }
+
+    private void forceIfDue() {
+        if (unforcedSince < 0 || fatal != null) {
+            return;
+        }
+        if (config.durability() == Durability.BATCHED
+                && System.nanoTime() - unforcedSince >= config.batchedFsyncInterval().toNanos()) {
+            try {
+                forceOrDie(state.log.active());
+                unforcedSince = -1;
+            } catch (IOException e) {
+                // already recorded as fatal
+            }
+        }
+    }
+
+    private void forceOrDie(Segment segment) throws IOException {
+        try {
+            segment.force();
+        } catch (IOException e) {
+            fatal = new IOException("fsync of " + segment.path() + " failed; the writer has stopped and will not "
+                    + "acknowledge any append until the store is reopened", e);
+            throw new FatalIOException(fatal);
+        }
+    }
+
+    private void addEntry(long streamKey, long revision, long position, long address, long idKey, boolean clientId) {
+        if ((entryCount + 1) * 6 > entries.length) {
+            entries = Arrays.copyOf(entries, entries.length * 2);
+        }
+        int at = entryCount * 6;
+        entries[at] = streamKey;
+        entries[at + 1] = revision;
+        entries[at + 2] = position;
+        entries[at + 3] = address;
+        entries[at + 4] = idKey;
+        entries[at + 5] = clientId ? 1 : 0;
+        entryCount++;
+    }
+
+    private void applyEntries() {
+        for (int i = 0; i < entryCount; i++) {
+            int at = i * 6;
+            state.streamIndex.add(entries[at], entries[at + 1], entries[at + 2], entries[at + 3]);
+            if (entries[at + 5] != 0) {
+                state.idIndex.add(entries[at + 4], entries[at + 2], entries[at + 2], entries[at + 3]);
+            }
+            state.sparse.maybeAdd(entries[at + 2], entries[at + 3], batchMicros);
+        }
+    }
+
+    private void rollBack(long position, long micros, long streamCount, byte[] hash, IOException cause) {
+        if (cause instanceof FatalIOException) {
+            return;
+        }
+        try {
+            for (int i = touched.size() - 1; i >= 0; i--) {
+                Segment segment = touched.get(i);
+                if (segment != createdInBatch) {
+                    segment.truncate(touchedSizes.get(i));
+                }
+            }
+            if (createdInBatch != null) {
+                state.log.removeLast(createdInBatch, config.fileIO());
+            }
+        } catch (IOException e) {
+            fatal = new IOException("could not undo a failed write (" + cause.getMessage() + "): " + e.getMessage(), e);
+            return;
+        }
+        nextPosition = position;
+        lastRecordedMicros = micros;
+        streams = streamCount;
+        hasher.reset(hash);
+        buffer.clear();
+        entryCount = 0;
+    }
+
+    private StrataException writeFailure(IOException e) {
+        if (fatal != null) {
+            return unavailable(fatal);
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No space left") || message.contains("Disk quota")) {
+            return new DiskFullException("the disk is full; nothing of this append was written (" + message + ")", e);
+        }
+        return new StoreUnavailableException("writing the log failed; nothing of this append was written (" + message + ")", e);
+    }
+
+    private boolean tryCheckpoint() {
+        try {
+            checkpoint();
+            checkpointPending = false;
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes the memtables out as index files and records what they cover. */
+    private void checkpoint() throws IOException {
+        Checkpointer.checkpoint(state, nextPosition, state.log.active().endAddress(), hasher.current(),
+                lastRecordedMicros, streams);
+    }
+
+    private void finishOnClose() {
+        AppendRequest leftover;
+        while ((leftover = queue.poll()) != null) {
+            leftover.future.completeExceptionally(new StoreUnavailableException("the store is closed"));
+        }
+        if (fatal != null) {
+            return;
+        }
+        try {
+            if (unforcedSince >= 0 || config.durability() != Durability.FSYNC) {
+                state.log.active().force();
+            }
+            if (state.streamIndex.memtableSize() > 0 || state.idIndex.memtableSize() > 0) {
+                checkpoint();
+            }
+        } catch (IOException e) {
+            fatal = e;
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (fatal == null) {
+            fatal = t;
+        }
+        failAll(batch, unavailable(fatal));
+        AppendRequest leftover;
+        while ((leftover = queue.poll()) != null) {
+            leftover.future.completeExceptionally(unavailable(fatal));
+        }
+    }
+
+    private static void failAll(List<AppendRequest> requests, StrataException e) {
+        for (AppendRequest request : requests) {
+            request.future.completeExceptionally(e);
+        }
+    }
+
+    private static StoreUnavailableException unavailable(Throwable cause) {
+        return new StoreUnavailableException("the store's writer has stopped: " + cause.getMessage(), cause);
+    }
+
+    /** An fsync failure, already recorded as fatal. */
+    static final class FatalIOException extends IOException {
+        FatalIOException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
