@@ -134,10 +134,11 @@ final class EmbeddedSubscription implements Subscription {
                     state.notifier.await(() -> active && source.atHead(), IDLE_WAIT_MILLIS);
                 }
             }
-        } catch (InterruptedException e) {
             if (storeClosed) {
                 listener.onError(new StoreUnavailableException("the store was closed"));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Throwable t) {
             if (active) {
                 active = false;
@@ -149,12 +150,16 @@ final class EmbeddedSubscription implements Subscription {
         }
     }
 
+    /**
+     * Stops delivery and waits (up to 5 s) for a listener call in progress to return. Never interrupts
+     * the subscription's thread: an interrupt during a read would close the log's file channel.
+     */
     @Override
     public void close() {
         active = false;
+        state.notifier.signalAll();
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {
@@ -165,11 +170,7 @@ final class EmbeddedSubscription implements Subscription {
 
     void endBecauseStoreClosed() {
         storeClosed = true;
-        active = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
+        close();
     }
 
     @Override

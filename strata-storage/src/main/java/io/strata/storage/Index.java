@@ -21,15 +21,17 @@ import java.util.List;
 final class Index {
     private final String name;
     private final int memtableCapacity;
+    private final int memtableHeadroom;
     private volatile Snapshot snapshot;
 
     record Snapshot(Memtable memtable, List<IndexFile> files) {
     }
 
-    Index(String name, int memtableCapacity, List<IndexFile> files) {
+    Index(String name, int memtableCapacity, int memtableHeadroom, List<IndexFile> files) {
         this.name = name;
         this.memtableCapacity = memtableCapacity;
-        this.snapshot = new Snapshot(new Memtable(memtableCapacity), List.copyOf(files));
+        this.memtableHeadroom = memtableHeadroom;
+        this.snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), List.copyOf(files));
     }
 
     String name() {
@@ -46,6 +48,10 @@ final class Index {
 
     boolean needsFlush() {
         return snapshot.memtable().isFull();
+    }
+
+    int memtableCapacity() {
+        return memtableCapacity;
     }
 
     int memtableSize() {
@@ -69,7 +75,7 @@ final class Index {
         IndexFile file = IndexFile.write(io, directory.resolve(fileName(name, coveredPosition)), current.memtable());
         List<IndexFile> files = new ArrayList<>(current.files());
         files.add(file);
-        snapshot = new Snapshot(new Memtable(memtableCapacity), List.copyOf(files));
+        snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), List.copyOf(files));
         return file;
     }
 

@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
 final class Memtable {
     private static final VarHandle BUCKETS = MethodHandles.arrayElementVarHandle(int[].class);
 
+    /** When {@link #isFull()} turns true; the arrays hold {@code capacity + headroom} entries. */
     private final int capacity;
     private final long[] keys;
     private final long[] seqs;
@@ -29,13 +30,19 @@ final class Memtable {
     private int size;
     private volatile int published;
 
-    Memtable(int capacity) {
+    /**
+     * @param capacity when the memtable counts as full and should be written out
+     * @param headroom entries it takes beyond that: the writer only starts an append while the
+     *                 memtable is not full, so one append (at most this many events) always fits
+     */
+    Memtable(int capacity, int headroom) {
         this.capacity = capacity;
-        keys = new long[capacity];
-        seqs = new long[capacity];
-        positions = new long[capacity];
-        addresses = new long[capacity];
-        previous = new int[capacity];
+        int slots = capacity + headroom;
+        keys = new long[slots];
+        seqs = new long[slots];
+        positions = new long[slots];
+        addresses = new long[slots];
+        previous = new int[slots];
         int tableSize = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
         buckets = new int[tableSize];
         mask = tableSize - 1;

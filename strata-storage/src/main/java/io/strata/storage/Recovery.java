@@ -61,8 +61,8 @@ final class Recovery {
         SparsePositionIndex sparse = new SparsePositionIndex();
         checkpoint.ifPresent(c -> sparse.load(c.sparsePositions()));
         StoreState state = new StoreState(config, log,
-                new Index("stream", config.memtableEntries(), streamFiles),
-                new Index("ids", config.memtableEntries(), idFiles), sparse);
+                new Index("stream", config.memtableEntries(), config.maxEventsPerAppend(), streamFiles),
+                new Index("ids", config.memtableEntries(), config.maxEventsPerAppend(), idFiles), sparse);
 
         long startPosition = checkpoint.map(Checkpoint::nextPosition).orElse(0L);
         long startAddress = checkpoint.map(Checkpoint::nextAddress).orElse(segments.get(0).baseAddress() + Segment.HEADER_BYTES);

@@ -47,7 +47,9 @@ import java.util.concurrent.TimeUnit;
 final class Writer implements Runnable {
     private static final int MAX_REQUESTS_PER_BATCH = 4096;
     private static final int HEAD_CACHE_CAPACITY = 100_000;
-    private static final AppendRequest CLOSE = null;
+    /** Put on the queue by {@link #close()} to wake the writer without interrupting it. */
+    private static final AppendRequest CLOSE = new AppendRequest("$close", ExpectedRevision.ANY,
+            List.of(io.strata.core.EventData.json("$close", new byte[0])), new IdGenerator());
 
     private final StoreState state;
     private final StoreConfig config;
@@ -56,6 +58,8 @@ final class Writer implements Runnable {
     private final StreamHeads heads = new StreamHeads(HEAD_CACHE_CAPACITY);
     private final ChainHasher hasher = new ChainHasher();
     private final List<AppendRequest> batch = new ArrayList<>();
+    /** Requests of the last batch that did not fit before a checkpoint; they go first next time. */
+    private final List<AppendRequest> carried = new ArrayList<>();
     private final Map<String, Long> batchHeads = new HashMap<>();
     private final Map<UUID, PendingId> batchIds = new HashMap<>();
     private final Thread thread;
@@ -125,7 +129,8 @@ final class Writer implements Runnable {
     /** Stops after completing everything queued, then writes a checkpoint so the next open is fast. */
     void close() {
         closing = true;
-        thread.interrupt();
+        // Never interrupt the writer: an interrupt closes the FileChannel it is writing to.
+        queue.offer(CLOSE);
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -141,22 +146,29 @@ final class Writer implements Runnable {
     public void run() {
         try {
             while (true) {
-                AppendRequest first;
-                try {
-                    first = pollNext();
-                } catch (InterruptedException e) {
-                    first = queue.poll();
-                    if (first == null && closing) {
+                if (!carried.isEmpty()) {
+                    batch.addAll(carried);
+                    carried.clear();
+                    processBatch();
+                    batch.clear();
+                    continue;
+                }
+                AppendRequest first = pollNext();
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
                         break;
                     }
-                }
-                if (first == null) {
                     forceIfDue();
                     continue;
                 }
-                batch.add(first);
+                if (first != CLOSE) {
+                    batch.add(first);
+                }
                 queue.drainTo(batch, MAX_REQUESTS_PER_BATCH - 1);
-                processBatch();
+                batch.remove(CLOSE);
+                if (!batch.isEmpty()) {
+                    processBatch();
+                }
                 batch.clear();
             }
             finishOnClose();
@@ -166,8 +178,8 @@ final class Writer implements Runnable {
     }
 
     private AppendRequest pollNext() throws InterruptedException {
-        if (closing && queue.isEmpty()) {
-            throw new InterruptedException();
+        if (closing) {
+            return queue.poll();
         }
         if (config.durability() == Durability.BATCHED && unforcedSince >= 0) {
             long wait = config.batchedFsyncInterval().toNanos() - (System.nanoTime() - unforcedSince);
@@ -181,7 +193,8 @@ final class Writer implements Runnable {
             failAll(batch, unavailable(fatal));
             return;
         }
-        if (checkpointPending && !tryCheckpoint()) {
+        entryCount = 0;
+        if ((checkpointPending || memtableFull()) && !tryCheckpoint()) {
             failAll(batch, new DiskFullException("the store could not write its index checkpoint; free disk space and retry", null));
             return;
         }
@@ -201,7 +214,13 @@ final class Writer implements Runnable {
         List<AppendRequest> written = new ArrayList<>(batch.size());
         List<AppendResult> results = new ArrayList<>(batch.size());
         try {
-            for (AppendRequest request : batch) {
+            for (int r = 0; r < batch.size(); r++) {
+                AppendRequest request = batch.get(r);
+                if (memtableFull()) {
+                    // The rest waits for the next batch, after this one's checkpoint makes room.
+                    carried.addAll(batch.subList(r, batch.size()));
+                    break;
+                }
                 try {
                     AppendResult duplicate = findEarlierWrite(request);
                     if (duplicate != null) {
@@ -243,6 +262,12 @@ final class Writer implements Runnable {
             checkpointPending = true;
             tryCheckpoint();
         }
+    }
+
+    /** Whether the memtables reached their capacity counting this batch so far. */
+    private boolean memtableFull() {
+        return state.streamIndex.memtableSize() + entryCount >= state.streamIndex.memtableCapacity()
+                || state.idIndex.memtableSize() + entryCount >= state.idIndex.memtableCapacity();
     }
 
     /** The stream's last revision, counting appends earlier in this batch; -1 when it has none. */
@@ -619,6 +644,7 @@ final class Writer implements Runnable {
             fatal = t;
         }
         failAll(batch, unavailable(fatal));
+        failAll(carried, unavailable(fatal));
         AppendRequest leftover;
         while ((leftover = queue.poll()) != null) {
             leftover.future.completeExceptionally(unavailable(fatal));

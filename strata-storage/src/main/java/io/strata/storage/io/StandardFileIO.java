@@ -1,7 +1,10 @@
 package io.strata.storage.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +26,12 @@ final class StandardFileIO implements FileIO {
         FileChannel channel = create
                 ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new ChannelFile(channel);
+        return new ChannelFile(path, channel);
     }
 
     @Override
     public StorageFile openReadOnly(Path path) throws IOException {
-        return new ChannelFile(FileChannel.open(path, StandardOpenOption.READ));
+        return new ChannelFile(path, null);
     }
 
     @Override
@@ -71,51 +74,101 @@ final class StandardFileIO implements FileIO {
         return Files.exists(path);
     }
 
-    private record ChannelFile(FileChannel channel) implements StorageFile {
+    /**
+     * A file with one channel for writing and another for reading.
+     *
+     * <p>Design note: a {@link FileChannel} is closed for every thread when a thread blocked in it is
+     * interrupted. Readers are any threads (a server interrupts request threads when clients go away),
+     * so they get their own channel, reopened when an interrupt closed it; the write channel is used
+     * only by the writer thread, which is never interrupted.
+     */
+    private static final class ChannelFile implements StorageFile {
+        private final Path path;
+        private final FileChannel writeChannel;
+        private volatile FileChannel readChannel;
+        private volatile boolean closed;
+
+        ChannelFile(Path path, FileChannel writeChannel) throws IOException {
+            this.path = path;
+            this.writeChannel = writeChannel;
+            this.readChannel = FileChannel.open(path, StandardOpenOption.READ);
+        }
+
         @Override
         public void write(ByteBuffer source, long position) throws IOException {
             long at = position;
             while (source.hasRemaining()) {
-                at += channel.write(source, at);
+                at += writable().write(source, at);
             }
         }
 
         @Override
         public int read(ByteBuffer target, long position) throws IOException {
-            int total = 0;
-            while (target.hasRemaining()) {
-                int n = channel.read(target, position + total);
-                if (n < 0) {
-                    break;
+            int start = target.position();
+            while (true) {
+                FileChannel channel = readChannel;
+                try {
+                    while (target.hasRemaining()) {
+                        int n = channel.read(target, position + target.position() - start);
+                        if (n < 0) {
+                            break;
+                        }
+                    }
+                    return target.position() - start;
+                } catch (ClosedByInterruptException e) {
+                    reopenReader(channel);
+                    throw new InterruptedIOException("interrupted while reading " + path);
+                } catch (ClosedChannelException e) {
+                    if (closed) {
+                        throw e;
+                    }
+                    reopenReader(channel); // another reader was interrupted; carry on
                 }
-                total += n;
             }
-            return total;
+        }
+
+        private synchronized void reopenReader(FileChannel broken) throws IOException {
+            if (!closed && readChannel == broken) {
+                readChannel = FileChannel.open(path, StandardOpenOption.READ);
+            }
         }
 
         @Override
         public void force() throws IOException {
-            channel.force(false);
+            writable().force(false);
         }
 
         @Override
         public void truncate(long size) throws IOException {
-            channel.truncate(size);
+            writable().truncate(size);
         }
 
         @Override
         public long size() throws IOException {
-            return channel.size();
+            return writeChannel != null ? writeChannel.size() : readChannel.size();
         }
 
         @Override
         public ByteBuffer mapReadOnly(long position, long size) throws IOException {
-            return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
+            }
+        }
+
+        private FileChannel writable() throws IOException {
+            if (writeChannel == null) {
+                throw new IOException(path + " is open read-only");
+            }
+            return writeChannel;
         }
 
         @Override
-        public void close() throws IOException {
-            channel.close();
+        public synchronized void close() throws IOException {
+            closed = true;
+            readChannel.close();
+            if (writeChannel != null) {
+                writeChannel.close();
+            }
         }
     }
 }

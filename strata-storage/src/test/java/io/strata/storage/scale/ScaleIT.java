@@ -1,0 +1,49 @@
+package io.strata.storage.scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory stays bounded as the log grows: 10 million events in 1 million streams are appended, read
+ * back by stream and through {@code $all}, and reopened, in a JVM limited to a 512 MiB heap.
+ * {@code -Dstrata.scale.streams=N} scales it down for a quick local run.
+ */
+class ScaleIT {
+    @TempDir
+    Path directory;
+
+    @Test
+    void tenMillionEventsInAMillionStreamsFitInAHalfGigabyteHeap() throws Exception {
+        int streams = Integer.getInteger("strata.scale.streams", 1_000_000);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path log = directory.resolve("child.log");
+        Process child = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ScaleCheck.class.getName(), directory.resolve("store").toString(), Integer.toString(streams), "10"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = child.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            child.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(finished).as("the scale check finished within 10 minutes").isTrue();
+        assertThat(child.exitValue()).as("exit code; output:%n%s", output).isZero();
+        assertThat(output).contains("OK").doesNotContain("OutOfMemoryError");
+        assertThat(sizeOf(directory.resolve("store/log"))).as("log bytes").isGreaterThan(streams * 10L * 100);
+    }
+
+    private static long sizeOf(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}
