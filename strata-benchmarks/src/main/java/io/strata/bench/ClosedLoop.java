@@ -1,0 +1,123 @@
+package io.strata.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * N clients, each a platform thread doing one synchronous operation after another (closed loop):
+ * a warm-up for a time, then a measured phase for a time or a count, whichever ends first.
+ *
+ * <p>Only operations that start inside the measured phase are recorded. The measured time runs from
+ * the phase's start until every client has finished its last operation, so it covers every recorded
+ * operation. The first failure of any client stops all of them and is rethrown.
+ */
+@SuppressWarnings("try") // progress tickers are try-with-resources for their close only
+final class ClosedLoop {
+    /** One client's next operation; returns how many events it wrote. Called by one thread only. */
+    interface Client {
+        /** Builds the next operation's events; not timed. */
+        default void prepare() {
+        }
+
+        /** Performs the operation built by {@link #prepare()}; timed. */
+        int next() throws Exception;
+    }
+
+    record Result(long operations, long events, double seconds, Histogram latencyNanos) {
+    }
+
+    private static final int WARMING = 0;
+    private static final int MEASURING = 1;
+    private static final int STOPPING = 2;
+
+    private ClosedLoop() {
+    }
+
+    static Result run(RunContext context, int clients, IntFunction<Client> clientFactory, Duration warmup,
+                      Duration measure, long maxOperations) throws Exception {
+        var phase = new java.util.concurrent.atomic.AtomicInteger(WARMING);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        LongAdder warmupOps = new LongAdder();
+        LongAdder measuredOps = new LongAdder();
+        LongAdder measuredEvents = new LongAdder();
+        Histogram[] histograms = new Histogram[clients];
+        List<Thread> threads = new ArrayList<>(clients);
+        for (int c = 0; c < clients; c++) {
+            Client client = clientFactory.apply(c);
+            Histogram histogram = Measurement.newHistogram();
+            histograms[c] = histogram;
+            threads.add(Thread.ofPlatform().name(context.workload() + "-client-" + c).unstarted(() -> {
+                try {
+                    while (true) {
+                        int p = phase.get();
+                        if (p == STOPPING) {
+                            return;
+                        }
+                        client.prepare();
+                        long start = System.nanoTime();
+                        int events = client.next();
+                        long took = System.nanoTime() - start;
+                        if (p == MEASURING) {
+                            histogram.recordValue(took);
+                            measuredOps.increment();
+                            measuredEvents.add(events);
+                        } else {
+                            warmupOps.increment();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    phase.set(STOPPING);
+                }
+            }));
+        }
+
+        context.say("warm-up: " + clients + " clients for " + seconds(warmup));
+        threads.forEach(Thread::start);
+        try (Ticker ignored = context.ticker(() -> "warm-up: " + warmupOps.sum() + " appends")) {
+            sleepUnlessFailed(warmup, failure);
+        }
+
+        context.say("measuring: " + clients + " clients for " + seconds(measure)
+                + (maxOperations == Long.MAX_VALUE ? "" : " or " + maxOperations + " appends"));
+        long start = System.nanoTime();
+        phase.compareAndSet(WARMING, MEASURING);
+        long end = start + measure.toNanos();
+        try (Ticker ignored = context.ticker(() -> "measuring: " + measuredOps.sum() + " appends, "
+                + measuredEvents.sum() + " events, " + seconds(Duration.ofNanos(System.nanoTime() - start)))) {
+            while (failure.get() == null && System.nanoTime() < end && measuredOps.sum() < maxOperations) {
+                Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
+            }
+        }
+        phase.set(STOPPING);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Throwable error = failure.get();
+        if (error != null) {
+            throw new IllegalStateException("a client failed: " + error, error);
+        }
+        Histogram all = Measurement.newHistogram();
+        for (Histogram histogram : histograms) {
+            all.add(histogram);
+        }
+        return new Result(measuredOps.sum(), measuredEvents.sum(), seconds, all);
+    }
+
+    private static void sleepUnlessFailed(Duration duration, AtomicReference<Throwable> failure) throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        while (failure.get() == null && System.nanoTime() < end) {
+            Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}

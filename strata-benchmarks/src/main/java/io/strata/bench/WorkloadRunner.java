@@ -1,0 +1,208 @@
+package io.strata.bench;
+
+import io.strata.core.Durability;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The workload driver: runs the workloads of {@code bench/WORKLOADS.md} against a target and
+ * prints one JSON line per run.
+ *
+ * <pre>
+ *   BenchRequest ──▶ WorkloadRunner ──▶ for each workload: fresh folder ─▶ Workload.run ─▶ Measurement
+ *                                          │                                                  │
+ *                          progress ◀──────┘ phases and counts        jsonLines ◀── one line ─┘
+ * </pre>
+ *
+ * Only {@code strata-embedded} and W1 to W6 exist so far; asking for anything else prints why on
+ * the progress channel, prints no result line, and makes the exit code 1.
+ */
+public final class WorkloadRunner {
+    static final String EMBEDDED = "strata-embedded";
+    private static final List<String> KNOWN = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+    private static final Map<String, Supplier<Workload>> RUNNABLE = Map.of(
+            "W1", W1SerialAppends::new,
+            "W2", W2ConcurrentAppends::new,
+            "W3", W3BatchedAppends::new,
+            "W4", W4CatchUpRead::new,
+            "W5", W5StreamRead::new,
+            "W6", W6LiveFanOut::new);
+
+    private WorkloadRunner() {
+    }
+
+    /**
+     * Runs each workload against the target; one JSON line per run to {@code jsonLines}, human
+     * progress to {@code progress}. Returns an exit code (0 ok, 1 failure/unsupported).
+     */
+    public static int run(BenchRequest request, Consumer<String> jsonLines, Consumer<String> progress) {
+        WorkloadSizes sizes = request.quick() ? WorkloadSizes.forQuickRun() : WorkloadSizes.full();
+        return run(request, sizes, jsonLines, progress);
+    }
+
+    /** {@link #run(BenchRequest, Consumer, Consumer)} with explicit sizes: how tests run tiny workloads. */
+    static int run(BenchRequest request, WorkloadSizes sizes, Consumer<String> jsonLines, Consumer<String> progress) {
+        Consumer<String> say = synchronizedConsumer(progress);
+        Consumer<String> out = synchronizedConsumer(jsonLines);
+        String target = request.target() == null ? EMBEDDED : request.target();
+        Durability durability = request.durability() == null ? Durability.FSYNC : request.durability();
+
+        List<String> workloads = new ArrayList<>();
+        for (String name : request.workloads()) {
+            String id = name.trim().toUpperCase(Locale.ROOT);
+            if (!KNOWN.contains(id)) {
+                say.accept("unknown workload '" + name + "': the workloads are W1 to W7 (see bench/WORKLOADS.md)");
+                return 1;
+            }
+            workloads.add(id);
+        }
+        if (workloads.isEmpty()) {
+            say.accept("no workload given: name one or more of W1 to W7");
+            return 1;
+        }
+        String unsupportedTarget = unsupportedTarget(target);
+        if (unsupportedTarget != null) {
+            say.accept(unsupportedTarget);
+            return 1;
+        }
+        if (request.workDirectory() == null) {
+            say.accept("no work directory given");
+            return 1;
+        }
+
+        int exit = 0;
+        for (String id : workloads) {
+            if (!RUNNABLE.containsKey(id)) {
+                say.accept(id + " needs consumer groups (not built yet); no result for " + id);
+                exit = 1;
+                continue;
+            }
+            if (!runOne(id, RUNNABLE.get(id).get(), target, durability, sizes, request.workDirectory(), out, say)) {
+                exit = 1;
+            }
+        }
+        return exit;
+    }
+
+    private static String unsupportedTarget(String target) {
+        return switch (target) {
+            case EMBEDDED -> null;
+            case "strata-grpc", "strata-http" ->
+                    "target " + target + " needs the Strata server (not built yet); only " + EMBEDDED + " runs so far";
+            case "kafka", "nats-jetstream", "postgres" ->
+                    "target " + target + ": the driver for this peer is not built yet; only " + EMBEDDED + " runs so far";
+            default -> "unknown target '" + target + "': the targets are " + EMBEDDED
+                    + ", strata-grpc, strata-http, kafka, nats-jetstream, postgres (see bench/WORKLOADS.md)";
+        };
+    }
+
+    private static boolean runOne(String id, Workload workload, String target, Durability durability, WorkloadSizes sizes,
+                                  Path workDirectory, Consumer<String> out, Consumer<String> say) {
+        Path folder;
+        try {
+            Files.createDirectories(workDirectory);
+            folder = Files.createTempDirectory(workDirectory, id.toLowerCase(Locale.ROOT) + "-");
+        } catch (IOException e) {
+            say.accept(id + " failed: cannot make a folder in " + workDirectory + ": " + e);
+            return false;
+        }
+        say.accept(id + " starting against " + target + " (durability " + durability.wireName()
+                + (sizes.quick() ? ", quick" : "") + ") in " + folder);
+        try {
+            Measurement measurement = workload.run(new RunContext(id, sizes, durability, folder, say));
+            out.accept(line(id, target, durability, sizes.quick(), measurement));
+            say.accept(id + " done");
+            return true;
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            say.accept(id + " failed: " + e + "\n" + stackTrace(e));
+            return false;
+        } finally {
+            try {
+                deleteRecursively(folder);
+            } catch (IOException e) {
+                say.accept(id + ": could not delete " + folder + ": " + e);
+            }
+        }
+    }
+
+    /** The result line: the fields of bench/WORKLOADS.md in order, the extras, then quick and machine. */
+    static String line(String id, String target, Durability durability, boolean quick, Measurement m) {
+        JsonLine json = new JsonLine()
+                .add("workload", id)
+                .add("target", target)
+                .add("durability", durability.wireName())
+                .add("eventBytes", WorkloadSizes.EVENT_BYTES)
+                .add("clients", m.clients())
+                .add("events", m.events())
+                .add("seconds", m.seconds(), 3)
+                .add("eventsPerSecond", Math.round(m.eventsPerSecond()))
+                .add("p50Ms", Measurement.millis(m.latencyNanos(), 50), 3)
+                .add("p99Ms", Measurement.millis(m.latencyNanos(), 99), 3)
+                .add("p999Ms", Measurement.millis(m.latencyNanos(), 99.9), 3);
+        m.extras().forEach((name, value) -> {
+            switch (value) {
+                case Double d -> json.add(name, d, 3);
+                case Float f -> json.add(name, f.doubleValue(), 3);
+                case Number n -> json.add(name, n.longValue());
+                case Boolean b -> json.add(name, b);
+                default -> json.add(name, String.valueOf(value));
+            }
+        });
+        if (quick) {
+            json.add("quick", true);
+        }
+        return json.add("machine", MachineInfo.description()).toString();
+    }
+
+    private static Consumer<String> synchronizedConsumer(Consumer<String> consumer) {
+        Object lock = new Object();
+        return text -> {
+            synchronized (lock) {
+                consumer.accept(text);
+            }
+        };
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter text = new StringWriter();
+        e.printStackTrace(new PrintWriter(text));
+        return text.toString().strip();
+    }
+
+    static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,82 @@
+package io.strata.bench;
+
+import java.time.Duration;
+
+/**
+ * How big each workload is. {@link #full()} is the definition in {@code bench/WORKLOADS.md};
+ * {@link #forQuickRun()} scales it down so W1 to W6 take about a minute; {@link #scaled} shrinks further
+ * for tests. The shape of a workload (clients, subscribers, event size, events per append, the W6
+ * rate) never changes with the size: only counts and durations do.
+ */
+record WorkloadSizes(
+        boolean quick,
+        // W1: serial appends plus the bare write+fsync baseline
+        int w1WarmupAppends, int w1Appends, int w1AppendsPerStream, int baselineWarmupWrites, int baselineWrites,
+        // W2: concurrent single-event appends with exact expected revisions
+        int w2Clients, int w2Streams, Duration w2Warmup, Duration w2Measure, long w2MaxAppends,
+        // W3: batched appends
+        int w3Clients, int w3EventsPerAppend, int w3AppendsPerStream, Duration w3Warmup, Duration w3Measure,
+        long w3MaxAppends,
+        // W4: catch-up read of $all
+        long w4Events, int w4EventsPerAppend, int w4PageSize,
+        // W5: read one stream among many
+        int w5Streams, int w5HotEvents, int w5WarmupReads, int w5Reads,
+        // W6: live fan-out
+        int w6Subscribers, int w6EventsPerSecond, Duration w6Warmup, Duration w6Measure, Duration w6DrainTimeout,
+        // how often long phases print their counts
+        Duration progressInterval) {
+
+    static final int EVENT_BYTES = 256;
+
+    /** The workloads as {@code bench/WORKLOADS.md} defines them. */
+    static WorkloadSizes full() {
+        return new WorkloadSizes(false,
+                2_000, 20_000, 100, 200, 2_000,
+                64, 100_000, Duration.ofSeconds(3), Duration.ofSeconds(15), Long.MAX_VALUE,
+                8, 100, 100, Duration.ofSeconds(3), Duration.ofSeconds(15), Long.MAX_VALUE,
+                10_000_000L, 1_000, 1_000,
+                1_000_000, 1_000, 1_000, 10_000,
+                100, 10_000, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
+    }
+
+    /** Every workload scaled down: {@code strata bench W1 W2 W3 W4 W5 W6 --quick} takes about a minute. */
+    static WorkloadSizes forQuickRun() {
+        return new WorkloadSizes(true,
+                200, 2_000, 100, 100, 2_000,
+                64, 20_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Long.MAX_VALUE,
+                8, 100, 100, Duration.ofSeconds(1), Duration.ofSeconds(4), Long.MAX_VALUE,
+                1_000_000L, 1_000, 1_000,
+                100_000, 1_000, 100, 1_000,
+                100, 10_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(30),
+                Duration.ofSeconds(3));
+    }
+
+    /**
+     * These sizes times {@code factor} (counts and durations), with floors that keep every phase
+     * meaningful: at least 20 measured appends, 100 ms per timed phase, 10 events in the W5 stream.
+     */
+    WorkloadSizes scaled(double factor) {
+        long w4 = Math.max(1_000, Math.round(w4Events * factor));
+        return new WorkloadSizes(quick,
+                atLeast(10, w1WarmupAppends, factor), atLeast(20, w1Appends, factor), w1AppendsPerStream,
+                atLeast(10, baselineWarmupWrites, factor), atLeast(20, baselineWrites, factor),
+                w2Clients, atLeast(w2Clients * 2, w2Streams, factor), atLeast(w2Warmup, factor),
+                atLeast(w2Measure, factor), w2MaxAppends,
+                w3Clients, w3EventsPerAppend, w3AppendsPerStream, atLeast(w3Warmup, factor), atLeast(w3Measure, factor),
+                w3MaxAppends,
+                w4, (int) Math.min(w4EventsPerAppend, Math.max(10, w4 / 20)), (int) Math.min(w4PageSize, Math.max(10, w4 / 10)),
+                atLeast(100, w5Streams, factor), atLeast(10, w5HotEvents, factor), atLeast(5, w5WarmupReads, factor),
+                atLeast(20, w5Reads, factor),
+                w6Subscribers, w6EventsPerSecond, atLeast(w6Warmup, factor), atLeast(w6Measure, factor), w6DrainTimeout,
+                progressInterval);
+    }
+
+    private static int atLeast(int floor, long value, double factor) {
+        return (int) Math.max(floor, Math.round(value * factor));
+    }
+
+    private static Duration atLeast(Duration value, double factor) {
+        return Duration.ofMillis(Math.max(100, Math.round(value.toMillis() * factor)));
+    }
+}

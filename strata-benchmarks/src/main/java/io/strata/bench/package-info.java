@@ -1,0 +1,14 @@
+/**
+ * The workload driver of {@code bench/WORKLOADS.md} ({@link io.strata.bench.WorkloadRunner}) and, in
+ * {@code io.strata.bench.jmh}, the JMH micro-benchmarks.
+ *
+ * <pre>
+ *   BenchRequest ─▶ WorkloadRunner ─▶ W1…W6 (Workload) ─▶ EmbeddedEventStore in a fresh folder
+ *                        │                    │
+ *                        │                    └─ Measurement: events, seconds, HdrHistogram of latencies
+ *                        └─ one JSON line per run (JsonLine + MachineInfo), progress lines as it goes
+ * </pre>
+ *
+ * Figures come only from running these; no test asserts a speed.
+ */
+package io.strata.bench;
