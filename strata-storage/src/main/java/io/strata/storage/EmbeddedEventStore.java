@@ -60,7 +60,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final StoreState state;
     private final StoreReader reader;
     private final Writer writer;
-    private final IdGenerator ids = new IdGenerator();
+    private final IdGenerator idGenerator = new IdGenerator();
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Instant startedAt = Instant.now();
@@ -142,7 +142,7 @@ public final class EmbeddedEventStore implements EventStore {
             ensureOpen();
             Objects.requireNonNull(expected, "expected");
             validate(stream, events);
-            AppendRequest request = new AppendRequest(stream, expected, events, ids);
+            AppendRequest request = new AppendRequest(stream, expected, events, idGenerator);
             writer.submit(request);
             return request.future;
         } catch (StrataException e) {
@@ -158,6 +158,7 @@ public final class EmbeddedEventStore implements EventStore {
         if (events.size() > config.maxEventsPerAppend()) {
             throw new TooLargeException("the number of events in one append", config.maxEventsPerAppend(), events.size());
         }
+        Set<java.util.UUID> ids = new java.util.HashSet<>();
         for (EventData event : events) {
             Objects.requireNonNull(event, "event");
             StreamNames.checkType(event.type());
@@ -167,8 +168,11 @@ public final class EmbeddedEventStore implements EventStore {
                         config.maxEventBytes(), bytes);
             }
             String contentType = event.contentType();
-            if (contentType.isEmpty() || contentType.length() > 255 || !contentType.chars().allMatch(c -> c > 32 && c < 127)) {
+            if (contentType.isBlank() || contentType.length() > 255 || !contentType.chars().allMatch(c -> c >= 32 && c < 127)) {
                 throw new InvalidRequestException("content type must be 1 to 255 printable ASCII characters, got '" + contentType + "'");
+            }
+            if (event.id().isPresent() && !ids.add(event.id().get())) {
+                throw new InvalidRequestException("event id " + event.id().get() + " appears twice in one append");
             }
             if (event.validTime().isPresent()) {
                 try {

@@ -83,8 +83,21 @@ final class Writer implements Runnable {
     private volatile Throwable fatal;
     private boolean checkpointPending;
 
-    /** An event id seen earlier in the same batch. */
+    /** An event id written earlier in the same batch, by {@code request} as its {@code index}th event. */
     private record PendingId(AppendRequest request, int index) {
+    }
+
+    /** Results of the appends encoded so far in this batch. */
+    private final Map<AppendRequest, AppendResult> batchResults = new java.util.IdentityHashMap<>();
+
+    /** The result of the append earlier in this batch that {@code request} repeats exactly, or null. */
+    private AppendResult sameAsPending(AppendRequest request) {
+        PendingId first = batchIds.get(request.ids[0]);
+        if (first == null || first.index() != 0 || first.request().size() != request.size()
+                || !first.request().stream.equals(request.stream) || !Arrays.equals(first.request().ids, request.ids)) {
+            return null;
+        }
+        return batchResults.get(first.request());
     }
 
     Writer(StoreState state, StoreReader reader, long nextPosition, long lastRecordedMicros, long streams, byte[] chainHash) {
@@ -211,6 +224,7 @@ final class Writer implements Runnable {
         createdInBatch = null;
         batchHeads.clear();
         batchIds.clear();
+        batchResults.clear();
         List<AppendRequest> written = new ArrayList<>(batch.size());
         List<AppendResult> results = new ArrayList<>(batch.size());
         try {
@@ -338,9 +352,12 @@ final class Writer implements Runnable {
             }
         }
         if (pendingFound > 0) {
-            // A retry racing its own original in one batch: the original's outcome is not known yet.
-            throw new IdempotencyConflictException(request.stream, "these event ids are being appended by another "
-                    + "append right now; retry once it has completed");
+            // A retry racing its original inside one batch gets the original's result once it commits.
+            AppendResult original = pendingFound == request.size() && found == 0 ? sameAsPending(request) : null;
+            if (original == null) {
+                throw conflict(request);
+            }
+            return original;
         }
         if (found == 0) {
             return null;
@@ -419,14 +436,16 @@ final class Writer implements Runnable {
         long lastPosition = RecordFormat.position(last, 0);
         long firstRevision = RecordFormat.revision(first, 0);
         long lastRevision = RecordFormat.revision(last, 0);
-        boolean oneBatch = (RecordFormat.flags(first, 0) & RecordFormat.BATCH_FIRST) != 0
-                && (RecordFormat.flags(last, 0) & RecordFormat.BATCH_LAST) != 0
-                && lastPosition - firstPosition == addresses.length - 1
+        boolean oneBatch = lastPosition - firstPosition == addresses.length - 1
                 && lastRevision - firstRevision == addresses.length - 1;
-        for (int i = 1; oneBatch && i < addresses.length; i++) {
-            if (addresses[i] <= addresses[i - 1]) {
-                oneBatch = false;
-            }
+        // Exactly one append: the first record opens it, the last closes it, none in between does either.
+        for (int i = 0; oneBatch && i < addresses.length; i++) {
+            ByteBuffer record = i == 0 ? first : i == addresses.length - 1 ? last : state.log.readRecord(addresses[i], scratch);
+            byte flags = RecordFormat.flags(record, 0);
+            oneBatch = ((flags & RecordFormat.BATCH_FIRST) != 0) == (i == 0)
+                    && ((flags & RecordFormat.BATCH_LAST) != 0) == (i == addresses.length - 1)
+                    && RecordFormat.position(record, 0) == firstPosition + i
+                    && RecordFormat.id(record, 0).equals(request.ids[i]);
         }
         if (!oneBatch) {
             return null;
@@ -464,8 +483,10 @@ final class Writer implements Runnable {
             streams++;
         }
         batchHeads.put(request.stream, firstRevision + n - 1);
-        return new AppendResult(request.stream, firstRevision, firstRevision + n - 1, Position.of(firstPosition),
-                Position.of(nextPosition - 1), RecordFormat.fromMicros(recordedMicros));
+        AppendResult result = new AppendResult(request.stream, firstRevision, firstRevision + n - 1,
+                Position.of(firstPosition), Position.of(nextPosition - 1), RecordFormat.fromMicros(recordedMicros));
+        batchResults.put(request, result);
+        return result;
     }
 
     /** Ensures the buffer can take {@code bytes} more, writing it out or rolling the segment first. */
