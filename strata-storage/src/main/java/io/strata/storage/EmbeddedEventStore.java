@@ -122,6 +122,11 @@ public final class EmbeddedEventStore implements EventStore {
         }
     }
 
+    /** Whether {@code directory} holds a store (its log folder), so that reading never creates one. */
+    public static boolean exists(Path directory) {
+        return java.nio.file.Files.isDirectory(directory.resolve(LOG_DIRECTORY));
+    }
+
     /** Records replayed from the log when the store opened (those after the last checkpoint). */
     public long replayedRecords() {
         return replayedRecords;

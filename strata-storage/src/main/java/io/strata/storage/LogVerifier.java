@@ -23,8 +23,36 @@ public final class LogVerifier {
     /**
      * Verifies the log in {@code directory}, reporting the number of records checked so far to
      * {@code progress} every {@value #PROGRESS_EVERY} records.
+     *
+     * @throws io.strata.core.StoreUnavailableException a process has the store open: its tail may be
+     *         mid-write, so a verdict now could be wrong
      */
     public static VerifyReport verify(Path directory, LongConsumer progress) throws IOException {
+        Path lockFile = directory.resolve(EmbeddedEventStore.LOCK_FILE);
+        if (!Files.exists(lockFile)) {
+            return verifyUnlocked(directory, progress);
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new io.strata.core.StoreUnavailableException("the store at " + directory
+                        + " is open in a process; close it (or stop the server) before verifying");
+            }
+            try {
+                return verifyUnlocked(directory, progress);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    private static VerifyReport verifyUnlocked(Path directory, LongConsumer progress) throws IOException {
         FileIO io = FileIO.standard();
         Path logDirectory = directory.resolve(EmbeddedEventStore.LOG_DIRECTORY);
         if (!Files.isDirectory(logDirectory)) {
