@@ -17,24 +17,34 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Run in a child JVM with a small heap by {@link ScaleIT}: appends {@code events} events spread over
- * {@code streams} streams, reads a sample of streams back, reopens the store and reads again.
+ * Run in child JVMs with a small heap by {@link ScaleIT}. {@code write} appends the events, reads a
+ * sample of streams back and then halts without closing the store, like a crash; {@code reopen}
+ * opens the store (recovering it), checks the counts and a sample, and reads all of {@code $all}.
  * Exits 0 when every check holds; prints what it measured.
  *
- * <p>Usage: {@code ScaleCheck DIR STREAMS EVENTS_PER_STREAM}
+ * <p>Usage: {@code ScaleCheck write|reopen DIR STREAMS EVENTS_PER_STREAM}
  */
 public final class ScaleCheck {
     private ScaleCheck() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
-        int streams = Integer.parseInt(args[1]);
-        int perStream = Integer.parseInt(args[2]);
-        long events = (long) streams * perStream;
+        Path dir = Path.of(args[1]);
+        int streams = Integer.parseInt(args[2]);
+        int perStream = Integer.parseInt(args[3]);
         StoreConfig config = StoreConfig.builder(dir).durability(Durability.NONE).build();
+        if (args[0].equals("write")) {
+            write(config, streams, perStream);
+        } else {
+            reopen(config, streams, perStream);
+        }
+    }
+
+    private static void write(StoreConfig config, int streams, int perStream) {
+        long events = (long) streams * perStream;
         long started = System.nanoTime();
-        try (EmbeddedEventStore store = EmbeddedEventStore.open(config)) {
+        EmbeddedEventStore store = EmbeddedEventStore.open(config);
+        {
             // Round r appends revision r of every stream, so each stream's events are spread over the
             // whole log and over many index files, as with real interleaved traffic.
             List<CompletableFuture<?>> inFlight = new ArrayList<>();
@@ -55,6 +65,13 @@ public final class ScaleCheck {
             System.out.printf("appended %d events in %d streams in %.1f s%n", events, streams, (System.nanoTime() - started) / 1e9);
             checkSample(store, streams, perStream, new Random(1));
         }
+        System.out.println("OK, halting without closing the store");
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static void reopen(StoreConfig config, int streams, int perStream) {
+        long events = (long) streams * perStream;
         long reopenStart = System.nanoTime();
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config)) {
             System.out.printf("reopened in %.2f s (replayed %d records)%n", (System.nanoTime() - reopenStart) / 1e9, store.replayedRecords());
