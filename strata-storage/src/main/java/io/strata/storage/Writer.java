@@ -63,7 +63,8 @@ final class Writer implements Runnable {
     private final Map<String, Long> batchHeads = new HashMap<>();
     private final Map<UUID, PendingId> batchIds = new HashMap<>();
     private final Thread thread;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
+    /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
+    private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
     private ByteBuffer scratch;
 
     /** Per record written in this batch: stream key, revision, position, address, id key (0 if none), client-id flag. */
@@ -500,7 +501,7 @@ final class Writer implements Runnable {
         if (buffer.remaining() < bytes) {
             writeBuffer();
             if (buffer.capacity() < bytes) {
-                buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(bytes) << 1);
+                buffer = ByteBuffer.allocate(Integer.highestOneBit(bytes) << 1);
             }
         }
     }
