@@ -4,13 +4,15 @@ import io.strata.core.AppendResult;
 import io.strata.core.EventData;
 import io.strata.core.ExpectedRevision;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One append waiting for the writer, with what the caller's thread could compute in advance
- * (encoded names, ids, sizes) so the single writer thread does as little as possible.
+ * (ids, each record's encoded body and its digest, sizes) so the single writer thread does as
+ * little as possible.
  */
 final class AppendRequest {
     final String stream;
@@ -18,9 +20,10 @@ final class AppendRequest {
     final long streamKey;
     final ExpectedRevision expected;
     final List<EventData> events;
-    final byte[][] types;
-    final byte[][] contentTypes;
     final UUID[] ids;
+    /** Each event's record body and its SHA-256, encoded on the caller's thread (see ChainHasher). */
+    final byte[][] bodies;
+    final byte[][] bodyDigests;
     /** Whether every event came with its own id (only then can the append be a retry). */
     final boolean allClientIds;
     final boolean anyClientIds;
@@ -34,16 +37,15 @@ final class AppendRequest {
         this.expected = expected;
         this.events = List.copyOf(events);
         int n = this.events.size();
-        types = new byte[n][];
-        contentTypes = new byte[n][];
         ids = new UUID[n];
+        bodies = new byte[n][];
+        bodyDigests = new byte[n][];
+        MessageDigest digest = ChainHasher.newDigest();
         boolean all = true;
         boolean any = false;
         int bytes = 0;
         for (int i = 0; i < n; i++) {
             EventData event = this.events.get(i);
-            types[i] = event.type().getBytes(StandardCharsets.UTF_8);
-            contentTypes[i] = RecordFormat.contentTypeBytes(event.contentType());
             if (event.id().isPresent()) {
                 ids[i] = event.id().get();
                 any = true;
@@ -51,8 +53,10 @@ final class AppendRequest {
                 ids[i] = idGenerator.next();
                 all = false;
             }
-            bytes += RecordFormat.recordBytes(streamBytes.length, types[i].length, contentTypes[i].length,
-                    event.metadata().length, event.data().length);
+            bodies[i] = RecordFormat.encodeBody(event, ids[i], streamBytes, event.type().getBytes(StandardCharsets.UTF_8),
+                    RecordFormat.contentTypeBytes(event.contentType()));
+            bodyDigests[i] = ChainHasher.bodyDigest(digest, bodies[i]);
+            bytes += RecordFormat.recordBytes(bodies[i]);
         }
         this.allClientIds = all;
         this.anyClientIds = any;

@@ -14,14 +14,14 @@ import io.strata.core.RecordedEvent;
  * The byte layout of one event record in a log segment. All integers big-endian.
  *
  * <pre>
- *  0        4        8                16               24               32
- *  +--------+--------+----------------+----------------+----------------+
- *  | length | crc32c |    position    |    revision    | recordedMicros |
- *  +--------+--------+----------------+----------------+----------------+
- *  32               40                                 56   57   58   60   62       66       70
- *  +----------------+----------------------------------+----+----+----+----+--------+--------+
- *  |  validMicros   |        event id (msb, lsb)       |flag|ctLn|strLn|tyLn| metaLn | dataLn |
- *  +----------------+----------------------------------+----+----+----+----+--------+--------+
+ *  0        4        8                16               24               32   33
+ *  +--------+--------+----------------+----------------+----------------+----+
+ *  | length | crc32c |    position    |    revision    | recordedMicros |flag|   assigned by the log
+ *  +--------+--------+----------------+----------------+----------------+----+
+ *  33               41                                 57   58   60   62       66       70
+ *  +----------------+----------------------------------+----+----+----+--------+--------+
+ *  |  validMicros   |        event id (msb, lsb)       |ctLn|strLn|tyLn| metaLn | dataLn |   the body: what
+ *  +----------------+----------------------------------+----+----+----+--------+--------+   the writer sent
  *  70
  *  +--------+------+--------------+----------+------+--------------------------------+
  *  | stream | type | content type | metadata | data |  chain hash (SHA-256, 32 B)    |
@@ -35,9 +35,9 @@ import io.strata.core.RecordedEvent;
  *       a one-event append); {@link #HAS_VALID_TIME}; {@link #CLIENT_ID} when the writer supplied the
  *       event id (only those are indexed for idempotence).</li>
  *   <li>{@code ctLn}: content-type length; 0 means {@code application/json}.</li>
- *   <li>{@code chain hash}: SHA-256(previous record's chain hash ‖ bytes 8 … end of data). The first
- *       record of the log chains from 32 zero bytes. Changing, removing or reordering any record
- *       breaks the chain at that record.</li>
+ *   <li>{@code chain hash}: SHA-256(previous record's chain hash ‖ bytes 8 … 32 ‖ SHA-256(bytes 33 …
+ *       end of data)); see {@link ChainHasher}. The first record of the log chains from 32 zero
+ *       bytes. Changing, removing or reordering any record breaks the chain at that record.</li>
  * </ul>
  *
  * <p>This class is stateless and thread-safe.
@@ -58,9 +58,11 @@ final class RecordFormat {
     static final int OFF_POSITION = 8;
     static final int OFF_REVISION = 16;
     static final int OFF_RECORDED = 24;
-    static final int OFF_VALID = 32;
-    static final int OFF_ID = 40;
-    static final int OFF_FLAGS = 56;
+    static final int OFF_FLAGS = 32;
+    /** Where the body starts: the part the appending thread encodes and digests before queueing. */
+    static final int OFF_BODY = 33;
+    static final int OFF_VALID = 33;
+    static final int OFF_ID = 41;
     static final int OFF_CONTENT_TYPE_LENGTH = 57;
     static final int OFF_STREAM_LENGTH = 58;
     static final int OFF_TYPE_LENGTH = 60;
@@ -70,33 +72,21 @@ final class RecordFormat {
     private RecordFormat() {
     }
 
-    /** Total bytes a record of these parts takes in the log. */
-    static int recordBytes(int streamBytes, int typeBytes, int contentTypeBytes, int metadataBytes, int dataBytes) {
-        return FIXED_BYTES + streamBytes + typeBytes + contentTypeBytes + metadataBytes + dataBytes;
-    }
-
     static byte[] contentTypeBytes(String contentType) {
+        // 0 bytes stands for application/json, the common case.
         return EventData.JSON.equals(contentType) ? new byte[0] : contentType.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
-     * Writes one record at the buffer's position, computing its chain hash from {@code previousHash}
-     * (which is then overwritten with this record's hash) and its CRC.
+     * Encodes a record's body (bytes 33 … end of data), which depends only on the event: the
+     * appending thread does this, so the writer only copies it.
      */
-    static void write(ByteBuffer out, long position, long revision, long recordedMicros, EventData event,
-                      UUID id, byte flags, byte[] stream, byte[] type, byte[] contentType, ChainHasher hasher) {
-        int start = out.position();
-        int length = recordBytes(stream.length, type.length, contentType.length, event.metadata().length,
-                event.data().length) - 4;
-        out.putInt(length);
-        out.putInt(0); // crc, filled below
-        out.putLong(position);
-        out.putLong(revision);
-        out.putLong(recordedMicros);
+    static byte[] encodeBody(EventData event, UUID id, byte[] stream, byte[] type, byte[] contentType) {
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES - OFF_BODY + stream.length + type.length + contentType.length
+                + event.metadata().length + event.data().length);
         out.putLong(event.validTime().map(RecordFormat::toMicros).orElse(Long.MIN_VALUE));
         out.putLong(id.getMostSignificantBits());
         out.putLong(id.getLeastSignificantBits());
-        out.put((byte) (flags | (event.validTime().isPresent() ? HAS_VALID_TIME : 0)));
         out.put((byte) contentType.length);
         out.putShort((short) stream.length);
         out.putShort((short) type.length);
@@ -107,11 +97,32 @@ final class RecordFormat {
         out.put(contentType);
         out.put(event.metadata());
         out.put(event.data());
-        int bodyEnd = out.position();
-        hasher.chain(out, start + PREFIX_BYTES, bodyEnd);
+        return out.array();
+    }
+
+    /** Bytes a record with this pre-encoded body takes in the log. */
+    static int recordBytes(byte[] body) {
+        return OFF_BODY + body.length + HASH_BYTES;
+    }
+
+    /**
+     * Writes one record at the buffer's position from its pre-encoded body and body digest, linking
+     * it onto {@code hasher}'s chain and computing its CRC.
+     */
+    static void write(ByteBuffer out, long position, long revision, long recordedMicros, byte flags,
+                      byte[] body, byte[] bodyDigest, ChainHasher hasher) {
+        int start = out.position();
+        out.putInt(recordBytes(body) - 4);
+        out.putInt(0); // crc, filled below
+        out.putLong(position);
+        out.putLong(revision);
+        out.putLong(recordedMicros);
+        out.put(flags);
+        out.put(body);
+        hasher.link(out, start, bodyDigest);
         hasher.writeCurrent(out);
         CRC32C crc = new CRC32C();
-        crc.update(out.slice(start + PREFIX_BYTES, out.position() - start - PREFIX_BYTES));
+        crc.update(out.array(), out.arrayOffset() + start + PREFIX_BYTES, out.position() - start - PREFIX_BYTES);
         out.putInt(start + 4, (int) crc.getValue());
     }
 

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
  */
 final class RecordScanner {
     private static final int CHUNK_BYTES = 1 << 20;
+    private static final int PAGE_BYTES = 4096;
 
     /** Receives each good record; the record is whole in {@code buf} from {@code offset}. */
     interface Visitor {
@@ -98,15 +99,34 @@ final class RecordScanner {
             return new Problem(segment, fileOffset, nextPosition, "found position " + position
                     + " where " + nextPosition + " belongs (a record was removed or reordered)");
         }
-        int bodyEnd = inChunk + 4 + chunk.getInt(inChunk) - RecordFormat.HASH_BYTES;
         byte[] before = hasher.current();
-        hasher.chain(chunk, inChunk + RecordFormat.PREFIX_BYTES, bodyEnd);
+        hasher.linkRecord(chunk, inChunk);
         if (!hasher.currentEquals(RecordFormat.chainHash(chunk, inChunk))) {
             hasher.reset(before);
             return new Problem(segment, fileOffset, nextPosition, "hash chain broken (this record, or one before it, "
                     + "was changed, removed or reordered)");
         }
         return null;
+    }
+
+    /**
+     * Whether the damage at {@code offset} looks like a page the file system never wrote back: every
+     * byte from there to the end of its 4 KiB page (or of the file) is zero. Bit rot or a torn write
+     * leaves other bytes.
+     */
+    static boolean lostPageAt(Segment segment, long offset) throws IOException {
+        long pageEnd = Math.min(segment.size(), (offset / PAGE_BYTES + 1) * PAGE_BYTES);
+        if (pageEnd - offset < 4) {
+            pageEnd = Math.min(segment.size(), pageEnd + PAGE_BYTES);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) (pageEnd - offset));
+        segment.read(bytes, segment.baseAddress() + offset);
+        for (int i = 0; i < bytes.position(); i++) {
+            if (bytes.get(i) != 0) {
+                return false;
+            }
+        }
+        return bytes.position() > 0;
     }
 
     /**

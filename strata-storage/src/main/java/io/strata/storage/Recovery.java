@@ -19,7 +19,9 @@ import java.util.logging.Logger;
  * <p>Only the tail of the newest segment may be cut, and only back to the end of the last whole
  * atomic append. Damage anywhere else (a sealed segment, or a bad record followed by good ones) is
  * reported as {@link CorruptedDataException} and the store does not open: data is never silently
- * dropped. Index files and the checkpoint are derived data: when they are missing or damaged, they
+ * dropped. One exception: when the damage is a page of zeros (a page of the unsynced tail that a
+ * power cut lost while a later page was written back), records after it were never acknowledged
+ * (they follow the last fsync), so the tail is cut there too. Index files and the checkpoint are derived data: when they are missing or damaged, they
  * are rebuilt from the log.
  */
 final class Recovery {
@@ -195,18 +197,25 @@ final class Recovery {
                 if (!started) {
                     continue;
                 }
+                // What recovery serves must be durable: the last process may have died before its
+                // fsync, leaving records only in the page cache.
+                segment.force();
                 long from = segment == first ? Math.max(startAddress - segment.baseAddress(), Segment.HEADER_BYTES) : Segment.HEADER_BYTES;
                 RecordScanner.Problem problem = scanner.scan(segment, from, this::accept);
                 boolean newest = i == segments.length - 1;
                 if (problem != null) {
-                    if (!newest || RecordScanner.anyValidRecordAfter(segment, problem.offset(), problem.expectedPosition(),
-                            EmbeddedEventStore.MAX_RECORD_BYTES)) {
+                    if (!newest || (!RecordScanner.lostPageAt(segment, problem.offset())
+                            && RecordScanner.anyValidRecordAfter(segment, problem.offset(), problem.expectedPosition(),
+                            EmbeddedEventStore.MAX_RECORD_BYTES))) {
                         throw new CorruptedDataException("the log is corrupted at " + problem.describe()
                                 + "; it is not a torn tail, so nothing was cut. Run 'strata verify' for details");
                     }
                     cutTail(segment, problem.describe());
                 } else if (newest && pendingCount > 0) {
                     cutTail(segment, "an atomic append was only partly written");
+                }
+                if (problem == null && !newest && pendingCount > 0) {
+                    throw new CorruptedDataException("segment " + segment + " ends inside an atomic append");
                 }
             }
         }

@@ -29,7 +29,8 @@ final class Segment implements AutoCloseable {
     static final int HEADER_BYTES = 64;
     static final String SUFFIX = ".log";
     private static final byte[] MAGIC = "STRATSEG".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    /** Version 2: the record layout of RecordFormat with flags at byte 32 and the two-level chain hash. */
+    private static final int VERSION = 2;
 
     private final Path path;
     private final long basePosition;
@@ -49,7 +50,12 @@ final class Segment implements AutoCloseable {
         return logDirectory.resolve(String.format("%020d%s", basePosition, SUFFIX));
     }
 
-    /** Creates a new, empty segment and makes its header durable. */
+    /**
+     * Creates a new, empty segment and makes its header durable. On failure the file is deleted, so
+     * no half-made segment is left to confuse a later open.
+     *
+     * @throws SyncFailedException an fsync of the file or folder failed (fatal for a writer)
+     */
     static Segment create(FileIO io, Path logDirectory, long basePosition, long baseAddress) throws IOException {
         Path path = pathFor(logDirectory, basePosition);
         StorageFile file = io.open(path, true);
@@ -62,13 +68,29 @@ final class Segment implements AutoCloseable {
             header.putInt(HEADER_BYTES - 4, (int) crc.getValue());
             header.clear();
             file.write(header, 0);
-            file.force();
-            io.syncDirectory(logDirectory);
+            try {
+                file.force();
+                io.syncDirectory(logDirectory);
+            } catch (IOException e) {
+                throw new SyncFailedException("fsync while creating segment " + path + " failed: " + e.getMessage(), e);
+            }
         } catch (IOException | RuntimeException e) {
             file.close();
+            try {
+                io.delete(path);
+            } catch (IOException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
             throw e;
         }
         return new Segment(path, basePosition, baseAddress, file, HEADER_BYTES);
+    }
+
+    /** An fsync failed: after that the kernel may have dropped dirty pages, so the caller must stop. */
+    static final class SyncFailedException extends IOException {
+        SyncFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Opens an existing segment, checking its header. */

@@ -259,7 +259,14 @@ final class Writer implements Runnable {
             }
         } catch (IOException e) {
             rollBack(batchStartPosition, batchStartMicros, batchStartStreams, batchStartHash, e);
-            failAll(written, writeFailure(e));
+            // Every request of the batch that has no answer yet fails: those written, the one being
+            // encoded when the write failed, and those after it (completing a failed one is a no-op).
+            StrataException failure = writeFailure(e);
+            for (AppendRequest request : batch) {
+                if (!carried.contains(request)) {
+                    request.future.completeExceptionally(failure);
+                }
+            }
             return;
         }
         applyEntries();
@@ -475,8 +482,11 @@ final class Writer implements Runnable {
                 flags |= RecordFormat.CLIENT_ID;
                 batchIds.put(request.ids[i], new PendingId(request, i));
             }
-            RecordFormat.write(buffer, nextPosition, firstRevision + i, recordedMicros, request.events.get(i),
-                    request.ids[i], flags, request.streamBytes, request.types[i], request.contentTypes[i], hasher);
+            if (request.events.get(i).validTime().isPresent()) {
+                flags |= RecordFormat.HAS_VALID_TIME;
+            }
+            RecordFormat.write(buffer, nextPosition, firstRevision + i, recordedMicros, flags, request.bodies[i],
+                    request.bodyDigests[i], hasher);
             addEntry(request.streamKey, firstRevision + i, nextPosition, address, clientId ? Keys.idKey(request.ids[i]) : 0, clientId);
             nextPosition++;
         }
@@ -526,7 +536,14 @@ final class Writer implements Runnable {
         if (config.durability() != Durability.NONE) {
             forceOrDie(active);
         }
-        Segment next = Segment.create(config.fileIO(), active.path().getParent(), nextPosition, active.endAddress());
+        Segment next;
+        try {
+            next = Segment.create(config.fileIO(), active.path().getParent(), nextPosition, active.endAddress());
+        } catch (Segment.SyncFailedException e) {
+            fatal = new IOException(e.getMessage() + "; the writer has stopped and will not acknowledge any append "
+                    + "until the store is reopened", e);
+            throw new FatalIOException(fatal);
+        }
         state.log.addSegment(next);
         createdInBatch = next;
     }
@@ -637,6 +654,11 @@ final class Writer implements Runnable {
 
     /** Writes the memtables out as index files and records what they cover. */
     private void checkpoint() throws IOException {
+        if (unforcedSince >= 0) {
+            // The checkpoint tells recovery to trust the log before it: that part must be durable.
+            forceOrDie(state.log.active());
+            unforcedSince = -1;
+        }
         Checkpointer.checkpoint(state, nextPosition, state.log.active().endAddress(), hasher.current(),
                 lastRecordedMicros, streams);
     }
