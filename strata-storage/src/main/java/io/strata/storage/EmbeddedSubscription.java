@@ -28,7 +28,7 @@ final class EmbeddedSubscription implements Subscription {
     private final Source source;
     private volatile boolean active = true;
     private volatile boolean storeClosed;
-    private Thread thread;
+    private volatile Thread thread;
 
     /** What the subscription reads: one page at a time from where it is. */
     private interface Source {

@@ -54,25 +54,16 @@ final class SparsePositionIndex {
 
     /** The index of the last entry whose position ≤ {@code position}, or -1. */
     int floorByPosition(long position) {
-        int n = count;
-        long[] t = table;
-        int lo = 0;
-        int hi = n - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (t[mid * 3] <= position) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
+        return floor(0, position);
     }
 
     /** The index of the last entry recorded at or before {@code micros}, or -1. */
     int floorByTime(long micros) {
+        return floor(2, micros);
+    }
+
+    /** Binary search on one column (0 position, 2 recorded time); both never decrease along the log. */
+    private int floor(int column, long value) {
         int n = count;
         long[] t = table;
         int lo = 0;
@@ -80,7 +71,7 @@ final class SparsePositionIndex {
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (t[mid * 3 + 2] <= micros) {
+            if (t[mid * 3 + column] <= value) {
                 found = mid;
                 lo = mid + 1;
             } else {

@@ -337,7 +337,6 @@ final class Writer implements Runnable {
             }
         }
         int pendingFound = 0;
-        long[] positions = new long[request.size()];
         long[] addresses = new long[request.size()];
         int found = 0;
         long windowStart = nextPosition - config.dedupWindowEvents();
@@ -352,11 +351,9 @@ final class Writer implements Runnable {
                 pendingFound++;
                 continue;
             }
-            long[] hit = findId(id, windowStart, windowMicros);
-            if (hit != null) {
-                positions[found] = hit[0];
-                addresses[found] = hit[1];
-                found++;
+            long address = findId(id, windowStart, windowMicros);
+            if (address >= 0) {
+                addresses[found++] = address;
             }
         }
         if (pendingFound > 0) {
@@ -381,9 +378,9 @@ final class Writer implements Runnable {
                 + "but not all of them as one append to stream '" + request.stream + "'");
     }
 
-    /** {position, address} of the record with this client-supplied id inside the dedup window, or null. */
-    private long[] findId(UUID id, long windowStart, long windowMicros) {
-        long[] result = {0, -1};
+    /** The address of the record with this client-supplied id inside the dedup window, or -1. */
+    private long findId(UUID id, long windowStart, long windowMicros) {
+        long[] result = {-1};
         state.idIndex.newestFirst(Keys.idKey(id), (k, seq, position, address) -> {
             if (position < windowStart) {
                 return false;
@@ -391,13 +388,12 @@ final class Writer implements Runnable {
             ByteBuffer record = state.log.readRecord(address, scratch);
             scratch = record;
             if (RecordFormat.id(record, 0).equals(id) && RecordFormat.recordedMicros(record, 0) >= windowMicros) {
-                result[0] = position;
-                result[1] = address;
+                result[0] = address;
                 return false;
             }
             return true;
         });
-        return result[1] < 0 ? null : result;
+        return result[0];
     }
 
     /** With an exact expected revision a retry is recognised forever: compare the events after it. */
