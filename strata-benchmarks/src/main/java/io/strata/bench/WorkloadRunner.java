@@ -163,6 +163,7 @@ public final class WorkloadRunner {
                 default -> json.add(name, String.valueOf(value));
             }
         });
+        json.add("clientThreads", ClosedLoop.virtualClients() ? "virtual" : "platform");
         if (quick) {
             json.add("quick", true);
         }
