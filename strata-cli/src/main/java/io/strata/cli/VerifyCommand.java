@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
         json.put("segments", report.segments());
         report.firstProblem().ifPresent(problem -> json.put("firstProblem", problem));
         if (report.intact()) {
-            output.result(json, "intact: " + report.records() + " records in " + report.segments()
+            output.result(json, "intact: " + report.records() + (report.records() == 1 ? " record in " : " records in ") + report.segments()
                     + (report.segments() == 1 ? " segment" : " segments") + ", checksums and hash chain verified");
             return 0;
         }
