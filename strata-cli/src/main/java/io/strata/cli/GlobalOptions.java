@@ -12,7 +12,7 @@ final class GlobalOptions {
     private Path db;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "Talk to a running server instead of a local folder (arrives with the server module).")
+            description = "Talk to a running server instead of a local folder (not built yet).")
     private String url;
 
     @Option(names = "--json", description = "Machine-readable output: one JSON object per line, events in the HTTP API's format.")

@@ -1,5 +1,7 @@
 package io.strata.cli;
 
+import io.strata.core.ErrorCode;
+import io.strata.core.StrataException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -7,9 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code strata groups}: consumer groups live in the server, which is not built yet. */
+/** {@code strata groups}: consumer groups are not built yet; the command says so and exits 1. */
 @Command(name = "groups", mixinStandardHelpOptions = true,
-        description = "Manage consumer groups: create|list|show|delete|parked|replay (needs the server module: not built yet).")
+        description = "Manage consumer groups: create|list|show|delete|parked|replay (consumer groups are not built yet).")
 final class GroupsCommand implements Callable<Integer> {
     @Mixin
     private GlobalOptions global;
@@ -19,6 +21,6 @@ final class GroupsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw ServerModule.missing("strata groups");
+        throw new StrataException(ErrorCode.UNAVAILABLE, "strata groups needs consumer groups, which are not built yet");
     }
 }

@@ -1,14 +1,23 @@
 package io.strata.cli;
 
+import io.strata.server.ServerConfig;
+import io.strata.server.StrataServer;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code strata serve}: the flags of spec/cli.md are accepted; running needs the server module. */
+/** {@code strata serve}: the HTTP/JSON + SSE server over a local store, until SIGTERM/SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a store over HTTP/JSON + SSE and gRPC (needs the server module: not built yet).")
+        description = "Serve a store over HTTP/JSON + SSE (gRPC is not served yet).")
 final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
     @Mixin
     private GlobalOptions global;
 
@@ -18,14 +27,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     private String bind;
 
-    @Option(names = "--http-port", paramLabel = "N", defaultValue = "7700", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "7700", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int httpPort;
 
-    @Option(names = "--grpc-port", paramLabel = "N", defaultValue = "7701", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grpc-port", paramLabel = "N", defaultValue = "7701", description = "gRPC port (default: ${DEFAULT-VALUE}); accepted, not served yet.")
     private int grpcPort;
 
     @Override
-    public Integer call() {
-        throw ServerModule.missing("strata serve");
+    public Integer call() throws InterruptedException {
+        StrataServer server = StrataServer.start(ServerConfig.builder(global.db())
+                .bindAddress(bind)
+                .httpPort(httpPort)
+                .durability(durability.durability())
+                .build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "strata-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("strata: listening on " + server.httpUrl() + " (data " + global.db() + ", durability "
+                + durability.durability().wireName() + "; gRPC not served yet)");
+        out.flush();
+        stopped.await();
+        return 0;
     }
 }

@@ -73,15 +73,15 @@ public final class StrataCli implements Runnable {
     }
 
     /**
-     * Remote mode needs the server, which does not exist yet: refuse {@code --url} on every command
+     * Remote mode is not built yet: refuse {@code --url} on every command
      * in one place, before the command runs, instead of ignoring it and touching a local folder.
      */
     private static int executeLocally(ParseResult parseResult) {
         for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
             if (level.hasMatchedOption("--url")) {
                 throw new CommandLine.ExecutionException(level.commandSpec().commandLine(), "--url",
-                        new StrataException(ErrorCode.UNAVAILABLE, "remote mode (--url) arrives with the server module,"
-                                + " which is not built yet; use --db DIR for a local store"));
+                        new StrataException(ErrorCode.UNAVAILABLE, "remote mode (--url) is not built yet;"
+                                + " use --db DIR for a local store, or the server's HTTP API"));
             }
         }
         return new CommandLine.RunLast().execute(parseResult);

@@ -44,14 +44,11 @@ class UsageTest {
     }
 
     @Test
-    void serveAndGroupsFailHonestlyUntilTheServerExists() {
-        CliRunner.Result serve = strata.run("serve", "--db", dir.toString());
+    void groupsFailHonestlyUntilConsumerGroupsExist() {
         CliRunner.Result groups = strata.run("groups", "list");
 
-        assertThat(serve.exitCode()).isEqualTo(1);
-        assertThat(serve.err()).isEqualToIgnoringNewLines("unavailable: strata serve needs the server module, which is not built yet");
         assertThat(groups.exitCode()).isEqualTo(1);
-        assertThat(groups.err()).isEqualToIgnoringNewLines("unavailable: strata groups needs the server module, which is not built yet");
+        assertThat(groups.err()).isEqualToIgnoringNewLines("unavailable: strata groups needs consumer groups, which are not built yet");
     }
 
     @Test
@@ -61,7 +58,7 @@ class UsageTest {
         CliRunner.Result result = strata.run("append", "order-1", "--type", "T", "--url", "http://127.0.0.1:7700", "--db", db.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).startsWith("unavailable: remote mode (--url) arrives with the server module");
+        assertThat(result.err()).startsWith("unavailable: remote mode (--url) is not built yet");
         assertThat(db).doesNotExist();
     }
 

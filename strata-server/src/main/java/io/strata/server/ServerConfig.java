@@ -1,0 +1,116 @@
+package io.strata.server;
+
+import io.strata.core.Durability;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link StrataServer}. Build with {@link #builder(Path)}; everything but the data folder
+ * has a default.
+ *
+ * @param dataDirectory      the embedded store's folder
+ * @param bindAddress        the address the HTTP listener binds (default {@code 127.0.0.1})
+ * @param httpPort           the HTTP port (default 7700; 0 picks a free one)
+ * @param durability         what an acknowledged append means (default fsync)
+ * @param maxEventBytes      the largest data + metadata of one event (default 1 MiB)
+ * @param maxRequestBytes    the largest request body (default 16 MiB)
+ * @param maxEventsPerAppend the most events in one append (default 10,000)
+ * @param sseBufferEvents    events buffered per SSE client before its stream is closed (default 10,000)
+ * @param sseKeepAlive       the longest silence on an SSE stream before a keep-alive comment (default 15 s)
+ * @param memtableEntries    index entries the store keeps in memory (0: the engine's default, 1 million)
+ */
+public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort, Durability durability,
+                           int maxEventBytes, long maxRequestBytes, int maxEventsPerAppend,
+                           int sseBufferEvents, Duration sseKeepAlive, int memtableEntries) {
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 7700;
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("httpPort must be 0 to 65535, got " + httpPort);
+        }
+        if (maxEventBytes < 1 || maxRequestBytes < 1 || maxEventsPerAppend < 1 || sseBufferEvents < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        if (sseKeepAlive.isNegative() || sseKeepAlive.isZero()) {
+            throw new IllegalArgumentException("sseKeepAlive must be positive");
+        }
+    }
+
+    public static Builder builder(Path dataDirectory) {
+        return new Builder(dataDirectory);
+    }
+
+    public static final class Builder {
+        private final Path dataDirectory;
+        private String bindAddress = DEFAULT_BIND;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private Durability durability = Durability.FSYNC;
+        private int maxEventBytes = 1 << 20;
+        private long maxRequestBytes = 16L << 20;
+        private int maxEventsPerAppend = 10_000;
+        private int sseBufferEvents = 10_000;
+        private Duration sseKeepAlive = Duration.ofSeconds(15);
+        private int memtableEntries;
+
+        private Builder(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+        }
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort;
+            return this;
+        }
+
+        public Builder durability(Durability durability) {
+            this.durability = durability;
+            return this;
+        }
+
+        public Builder maxEventBytes(int maxEventBytes) {
+            this.maxEventBytes = maxEventBytes;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        public Builder maxEventsPerAppend(int maxEventsPerAppend) {
+            this.maxEventsPerAppend = maxEventsPerAppend;
+            return this;
+        }
+
+        public Builder sseBufferEvents(int sseBufferEvents) {
+            this.sseBufferEvents = sseBufferEvents;
+            return this;
+        }
+
+        public Builder sseKeepAlive(Duration sseKeepAlive) {
+            this.sseKeepAlive = sseKeepAlive;
+            return this;
+        }
+
+        /** Small values keep tests that open many stores light; 0 is the engine's default. */
+        public Builder memtableEntries(int memtableEntries) {
+            this.memtableEntries = memtableEntries;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(dataDirectory, bindAddress, httpPort, durability, maxEventBytes,
+                    maxRequestBytes, maxEventsPerAppend, sseBufferEvents, sseKeepAlive, memtableEntries);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.strata.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import io.strata.core.EventFilter;
+import io.strata.core.EventStore;
+import io.strata.core.ReadAllOptions;
+import io.strata.core.ReadStreamOptions;
+import io.strata.core.RecordedEvent;
+import io.strata.core.Subscription;
+import io.strata.core.SubscriptionListener;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Live subscriptions over Server-Sent Events: {@code GET /v1/subscribe/streams/{stream}} and
+ * {@code GET /v1/subscribe/all}.
+ *
+ * <pre>
+ *   store subscription thread ──onEvent──► bounded queue ──► request's virtual thread ──emit──► client
+ *                                            │ full: the stream is closed (client resumes with Last-Event-ID)
+ *                                            └ empty for keep-alive interval: ": keep-alive" comment
+ * </pre>
+ */
+final class SseEndpoint {
+    private static final Logger LOG = Logger.getLogger(SseEndpoint.class.getName());
+    private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    private static final Object CAUGHT_UP = new Object();
+    private static final Object END = new Object();
+
+    private final EventStore store;
+    private final ServerConfig config;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    SseEndpoint(EventStore store, ServerConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    int openSubscriptions() {
+        return sessions.size();
+    }
+
+    void subscribeToStream(ServerRequest req, ServerResponse res) {
+        String stream = HttpApi.pathName(req, HttpApi.SUBSCRIBE_STREAMS);
+        long from = HttpApi.streamFrom(HttpApi.param(req, "from"), ReadStreamOptions.END);
+        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID);
+        if (lastEventId.isPresent()) {
+            long last = HttpApi.parseNonNegative(lastEventId.get().trim());
+            if (last < 0 || last == Long.MAX_VALUE) {
+                throw ApiException.invalid("Last-Event-ID must be a revision number on a stream subscription, got '" + lastEventId.get() + "'");
+            }
+            from = last + 1;
+        }
+        long start = from;
+        run(res, session -> store.subscribeToStream(stream, start, session), RecordedEvent::revision);
+    }
+
+    void subscribeToAll(ServerRequest req, ServerResponse res) {
+        long from = HttpApi.allFrom(HttpApi.param(req, "from"), ReadAllOptions.END);
+        EventFilter filter = HttpApi.filter(req);
+        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID);
+        if (lastEventId.isPresent()) {
+            long last = HttpApi.parseNonNegative(lastEventId.get().trim());
+            if (last < 0 || last == Long.MAX_VALUE) {
+                throw ApiException.invalid("Last-Event-ID must be a position token on a $all subscription, got '" + lastEventId.get() + "'");
+            }
+            from = last + 1;
+        }
+        long start = from;
+        run(res, session -> store.subscribeToAll(start, filter, session), event -> event.position().value());
+    }
+
+    private interface Subscriber {
+        Subscription subscribe(Session session);
+    }
+
+    private interface IdOf {
+        long id(RecordedEvent event);
+    }
+
+    private void run(ServerResponse res, Subscriber subscriber, IdOf idOf) {
+        if (stopping) {
+            throw new ApiException(503, "unavailable", "the server is shutting down", java.util.Map.of());
+        }
+        Session session = new Session(config.sseBufferEvents());
+        // Subscribe before the response starts, so that a bad request still gets a JSON error.
+        Subscription subscription = subscriber.subscribe(session);
+        sessions.add(session);
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        SseSink sink = null;
+        try {
+            sink = res.sink(SseSink.TYPE);
+            long keepAliveMillis = config.sseKeepAlive().toMillis();
+            while (!session.ended && !stopping) {
+                Object message = session.queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
+                if (session.ended || stopping || message == END) {
+                    break;
+                }
+                if (message == null) {
+                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                } else if (message == CAUGHT_UP) {
+                    sink.emit(SseEvent.builder().name("caught-up").data("{}").build());
+                } else {
+                    RecordedEvent event = (RecordedEvent) message;
+                    sink.emit(SseEvent.builder().id(Long.toString(idOf.id(event))).name("event")
+                            .data(WireJson.line(WireJson.event(event))).build());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // Most often the client went away; nothing to answer.
+            LOG.log(Level.FINE, "SSE stream ended", e);
+        } finally {
+            subscription.close();
+            sessions.remove(session);
+            if (sink != null) {
+                try {
+                    sink.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "closing an SSE stream", e);
+                }
+            }
+        }
+    }
+
+    /** Ends every open stream: the server is closing. */
+    void stop() {
+        stopping = true;
+        for (Session session : sessions) {
+            session.end();
+        }
+    }
+
+    /** One client's subscription: the store's listener, feeding a bounded queue. */
+    private static final class Session implements SubscriptionListener {
+        final BlockingQueue<Object> queue;
+        volatile boolean ended;
+
+        Session(int capacity) {
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        @Override
+        public void onEvent(RecordedEvent event) {
+            if (!queue.offer(event)) {
+                end(); // overflow: the client reads too slowly
+            }
+        }
+
+        @Override
+        public void onCaughtUp() {
+            if (!queue.offer(CAUGHT_UP)) {
+                end();
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            end();
+        }
+
+        void end() {
+            ended = true;
+            queue.offer(END);
+        }
+    }
+}
