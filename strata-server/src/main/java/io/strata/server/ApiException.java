@@ -32,7 +32,8 @@ final class ApiException extends RuntimeException {
 
     static ApiException unsupportedMediaType(String contentType) {
         return new ApiException(415, "unsupported_media_type",
-                "content type '" + contentType + "' is not supported here; send application/json", Map.of());
+                "content type '" + contentType + "' is not supported here; send application/json, "
+                        + "application/cloudevents+json or application/cloudevents-batch+json", Map.of());
     }
 
     static ApiException bodyTooLarge(long limit) {

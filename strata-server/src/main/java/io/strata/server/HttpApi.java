@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.strata.core.AllSlice;
 import io.strata.core.AppendResult;
 import io.strata.core.Direction;
+import io.strata.core.EventData;
 import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
 import io.strata.core.Position;
@@ -38,17 +39,20 @@ final class HttpApi {
     static final String STREAMS = "/v1/streams/";
     static final String SUBSCRIBE_STREAMS = "/v1/subscribe/streams/";
     static final int MAX_LIMIT = 1000;
+    static final io.helidon.http.HeaderName EXPECTED_REVISION_HEADER = HeaderNames.create("Strata-Expected-Revision");
 
     private final EventStore store;
     private final ServerConfig config;
     private final BooleanSupplier ready;
     private final SseEndpoint sse;
+    private final ServerMetrics metrics;
 
-    HttpApi(EventStore store, ServerConfig config, BooleanSupplier ready, SseEndpoint sse) {
+    HttpApi(EventStore store, ServerConfig config, BooleanSupplier ready, SseEndpoint sse, ServerMetrics metrics) {
         this.store = store;
         this.config = config;
         this.ready = ready;
         this.sse = sse;
+        this.metrics = metrics;
     }
 
     void routes(HttpRouting.Builder routing) {
@@ -67,6 +71,8 @@ final class HttpApi {
                 .any("/health/live", notAllowed("GET"))
                 .get("/health/ready", guarded(this::readiness))
                 .any("/health/ready", notAllowed("GET"))
+                .get("/metrics", guarded(this::scrape))
+                .any("/metrics", notAllowed("GET"))
                 .any(guarded((req, res) -> {
                     throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
                 }));
@@ -118,24 +124,62 @@ final class HttpApi {
         }
     }
 
+    private void scrape(ServerRequest req, ServerResponse res) {
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, ServerMetrics.CONTENT_TYPE);
+        res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
     // ---- append
 
     private void append(ServerRequest req, ServerResponse res) {
         String stream = pathName(req, STREAMS);
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
-            throw ApiException.unsupportedMediaType(contentType);
-        }
-        AppendBody body = AppendBody.parse(WireJson.parse(readBody(req)));
+        AppendBody body = switch (mediaType) {
+            case "application/json" -> AppendBody.parse(WireJson.parse(readBody(req)));
+            case CloudEvents.BATCH, CloudEvents.SINGLE -> {
+                // Validate the expected revision before reading the body: a bad one writes nothing anyway.
+                JsonNode expectedAsSent = expectedFromRequest(req);
+                JsonNode json = WireJson.parse(readBody(req));
+                List<EventData> events = mediaType.equals(CloudEvents.BATCH)
+                        ? CloudEvents.parseBatch(json) : CloudEvents.parseSingle(json);
+                yield new AppendBody(expectedAsSent, AppendBody.expectedRevision(expectedAsSent), events);
+            }
+            default -> throw ApiException.unsupportedMediaType(contentType);
+        };
         AppendResult result;
+        long started = System.nanoTime();
         try {
             result = store.append(stream, body.expected(), body.events());
         } catch (StrataException e) {
+            metrics.appendFailed(e.code().wireName(), System.nanoTime() - started);
             sendError(res, e, body.expectedAsSent());
             return;
         }
+        metrics.appended(body.events(), System.nanoTime() - started);
         sendJson(res, 200, WireJson.appendResult(result));
+    }
+
+    /**
+     * A CloudEvents append's expected revision as the client wrote it: the {@code expectedRevision} query
+     * parameter, else the {@code Strata-Expected-Revision} header, else null ("any"). A number is given
+     * back as a JSON number, anything else as a string; an invalid value is {@code invalid_request}.
+     */
+    static JsonNode expectedFromRequest(ServerRequest req) {
+        Optional<String> text = param(req, "expectedRevision");
+        if (text.isEmpty()) {
+            text = req.headers().first(EXPECTED_REVISION_HEADER);
+        }
+        if (text.isEmpty()) {
+            return null;
+        }
+        String value = text.get().trim();
+        long number = parseNonNegative(value);
+        JsonNode node = number >= 0 ? WireJson.MAPPER.getNodeFactory().numberNode(number)
+                : WireJson.MAPPER.getNodeFactory().stringNode(value);
+        AppendBody.expectedRevision(node); // throws invalid_request when it is not one
+        return node;
     }
 
     private byte[] readBody(ServerRequest req) {
@@ -171,6 +215,17 @@ final class HttpApi {
         int limit = limit(req);
         Optional<Instant> asOf = param(req, "asOf").map(text -> WireJson.parseTime("asOf", text));
         StreamSlice slice = store.readStream(stream, new ReadStreamOptions(from, direction, limit, asOf));
+        if (wantsCloudEvents(req)) {
+            // The paging fields of the JSON answer travel as headers next to the bare array.
+            res.header(HeaderNames.create("Strata-Last-Revision"), Long.toString(slice.lastRevision()));
+            if (slice.next().isPresent()) {
+                res.header(HeaderNames.create("Strata-Next"), Long.toString(slice.next().getAsLong()));
+            }
+            res.status(200);
+            res.header(HeaderNames.CONTENT_TYPE, CloudEvents.BATCH);
+            res.send(WireJson.bytes(CloudEvents.batch(slice.events())));
+            return;
+        }
         ObjectNode json = WireJson.object();
         json.put("stream", slice.stream());
         json.set("events", events(slice.events()));
@@ -197,6 +252,19 @@ final class HttpApi {
             json.putNull("next");
         }
         sendJson(res, 200, json);
+    }
+
+    /** Whether the Accept header asks for {@code application/cloudevents-batch+json}. */
+    private static boolean wantsCloudEvents(ServerRequest req) {
+        for (String accept : req.headers().all(HeaderNames.ACCEPT, List::of)) {
+            for (String range : accept.split(",")) {
+                String media = range.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+                if (media.equals(CloudEvents.BATCH)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static ArrayNode events(List<RecordedEvent> events) {

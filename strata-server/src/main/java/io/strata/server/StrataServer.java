@@ -18,6 +18,7 @@ public final class StrataServer implements AutoCloseable {
     private final ServerConfig config;
     private final EmbeddedEventStore store;
     private final SseEndpoint sse;
+    private final ServerMetrics metrics;
     private final WebServer web;
     private volatile boolean ready;
     private boolean closed;
@@ -26,7 +27,8 @@ public final class StrataServer implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.sse = new SseEndpoint(store, config);
-        HttpApi api = new HttpApi(store, config, () -> ready, sse);
+        this.metrics = new ServerMetrics(store, sse::openSubscriptions);
+        HttpApi api = new HttpApi(store, config, () -> ready, sse, metrics);
         this.web = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.httpPort())
@@ -84,6 +86,7 @@ public final class StrataServer implements AutoCloseable {
         try {
             web.stop();
         } finally {
+            metrics.close();
             store.close();
         }
     }

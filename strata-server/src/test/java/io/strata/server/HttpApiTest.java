@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -368,5 +369,211 @@ class HttpApiTest {
     void aBadSubscriptionRequestIsAJsonError() throws Exception {
         assertError(get("/v1/subscribe/streams/x-1?from=nope"), 400, "invalid_request");
         assertError(send("POST", "/v1/subscribe/all", "application/json", "{}"), 405, "method_not_allowed");
+    }
+
+    // ---- CloudEvents
+
+    private HttpResponse<String> exchange(String method, String path, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.httpUrl() + path));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Answer postCloudEvents(String path, String contentType, Map<String, String> headers, String body) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Content-Type", contentType);
+        HttpResponse<String> response = exchange("POST", path, all, body);
+        return new Answer(response.statusCode(), response.body().isEmpty() ? null : WireJson.MAPPER.readTree(response.body()));
+    }
+
+    private static String cloudEvent(String id, String extra) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/shop\",\"type\":\"OrderPlaced\"" + extra + "}";
+    }
+
+    private static final String CE_BATCH = "application/cloudevents-batch+json";
+    private static final String CE_ONE = "application/cloudevents+json";
+
+    @Test
+    void aCloudEventsBatchAppendsWithTheMappingOfTheSpec() throws Exception {
+        String id1 = UUID.randomUUID().toString();
+        String id2 = UUID.randomUUID().toString();
+        String id3 = UUID.randomUUID().toString();
+        String body = "[" + cloudEvent(id1, ",\"subject\":\"order-42\",\"time\":\"2026-11-01T00:00:00Z\",\"traceparent\":\"00-abc\",\"priority\":3,\"data\":{\"sku\":\"A-1\"}")
+                + "," + cloudEvent(id2, ",\"datacontenttype\":\"text/plain\",\"data\":\"héllo\"")
+                + "," + cloudEvent(id3, ",\"datacontenttype\":\"image/png\",\"data_base64\":\"AAEC\"") + "]";
+        Answer appended = postCloudEvents("/v1/streams/ce-1", CE_BATCH, Map.of(), body);
+        assertThat(appended.status()).isEqualTo(200);
+        assertThat(appended.body().get("firstRevision").longValue()).isEqualTo(0);
+        assertThat(appended.body().get("lastRevision").longValue()).isEqualTo(2);
+
+        JsonNode events = get("/v1/streams/ce-1").body().get("events");
+        JsonNode first = events.get(0);
+        assertThat(first.get("id").stringValue()).isEqualTo(id1);
+        assertThat(first.get("type").stringValue()).isEqualTo("OrderPlaced");
+        assertThat(first.get("data").get("sku").stringValue()).isEqualTo("A-1");
+        assertThat(first.get("validTime").stringValue()).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(first.get("metadata").get("source").stringValue()).isEqualTo("/shop");
+        assertThat(first.get("metadata").get("subject").stringValue()).isEqualTo("order-42");
+        assertThat(first.get("metadata").get("traceparent").stringValue()).isEqualTo("00-abc");
+        assertThat(first.get("metadata").get("priority").intValue()).isEqualTo(3);
+        assertThat(first.get("metadata").has("specversion")).isFalse();
+        JsonNode second = events.get(1);
+        assertThat(second.get("contentType").stringValue()).isEqualTo("text/plain");
+        assertThat(new String(java.util.Base64.getDecoder().decode(second.get("dataBase64").stringValue()), StandardCharsets.UTF_8))
+                .isEqualTo("héllo");
+        JsonNode third = events.get(2);
+        assertThat(third.get("contentType").stringValue()).isEqualTo("image/png");
+        assertThat(third.get("dataBase64").stringValue()).isEqualTo("AAEC");
+
+        // The same batch again is an idempotent retry.
+        Answer retry = postCloudEvents("/v1/streams/ce-1", CE_BATCH, Map.of(), body);
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.body().get("lastRevision").longValue()).isEqualTo(2);
+        assertThat(get("/v1/streams/ce-1").body().get("events").size()).isEqualTo(3);
+    }
+
+    @Test
+    void aStreamReadsBackAsCloudEvents() throws Exception {
+        String id = UUID.randomUUID().toString();
+        postCloudEvents("/v1/streams/ce-2", CE_ONE, Map.of(),
+                cloudEvent(id, ",\"subject\":\"s\",\"time\":\"2026-11-01T00:00:00Z\",\"traceparent\":\"00-abc\",\"data\":{\"sku\":\"A-1\"}"));
+        postCloudEvents("/v1/streams/ce-2", CE_ONE, Map.of(),
+                cloudEvent(UUID.randomUUID().toString(), ",\"datacontenttype\":\"text/plain\",\"data\":\"hello\""));
+        postCloudEvents("/v1/streams/ce-2", CE_ONE, Map.of(),
+                cloudEvent(UUID.randomUUID().toString(), ",\"datacontenttype\":\"image/png\",\"data_base64\":\"AAEC\""));
+        append("ce-2", "\"any\"", "{\"type\":\"Native\",\"data\":[1],\"metadata\":{\"correlationId\":\"c\"}}");
+
+        HttpResponse<String> response = exchange("GET", "/v1/streams/ce-2?limit=10",
+                Map.of("Accept", "application/cloudevents-batch+json"), null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/cloudevents-batch+json");
+        assertThat(response.headers().firstValue("Strata-Last-Revision")).hasValue("3");
+        JsonNode array = WireJson.MAPPER.readTree(response.body());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array.size()).isEqualTo(4);
+
+        JsonNode first = array.get(0);
+        assertThat(first.get("specversion").stringValue()).isEqualTo("1.0");
+        assertThat(first.get("id").stringValue()).isEqualTo(id);
+        assertThat(first.get("source").stringValue()).isEqualTo("/shop");
+        assertThat(first.get("type").stringValue()).isEqualTo("OrderPlaced");
+        assertThat(first.get("subject").stringValue()).isEqualTo("s");
+        assertThat(first.get("time").stringValue()).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(first.get("datacontenttype").stringValue()).isEqualTo("application/json");
+        assertThat(first.get("data").get("sku").stringValue()).isEqualTo("A-1");
+        assertThat(first.get("traceparent").stringValue()).isEqualTo("00-abc");
+        assertThat(first.get("stratastream").stringValue()).isEqualTo("ce-2");
+        assertThat(first.get("stratarevision").intValue()).isEqualTo(0);
+        assertThat(first.get("strataposition").stringValue()).isEqualTo("0");
+
+        assertThat(array.get(1).get("data").stringValue()).isEqualTo("hello");
+        assertThat(array.get(1).get("datacontenttype").stringValue()).isEqualTo("text/plain");
+        assertThat(array.get(2).get("data_base64").stringValue()).isEqualTo("AAEC");
+        assertThat(array.get(2).has("data")).isFalse();
+
+        JsonNode last = array.get(3);
+        assertThat(last.get("source").stringValue()).isEqualTo("/strata/streams/ce-2");
+        assertThat(last.has("time")).isFalse();
+        assertThat(last.get("data").get(0).intValue()).isEqualTo(1);
+        assertThat(last.get("stratarevision").intValue()).isEqualTo(3);
+        assertThat(WireJson.MAPPER.readTree(last.get("stratametadata").stringValue()).get("correlationId").stringValue()).isEqualTo("c");
+
+        // Paging: the next page's from travels as a header.
+        HttpResponse<String> page = exchange("GET", "/v1/streams/ce-2?limit=2",
+                Map.of("Accept", "application/json, application/cloudevents-batch+json;q=0.9"), null);
+        assertThat(WireJson.MAPPER.readTree(page.body()).size()).isEqualTo(2);
+        assertThat(page.headers().firstValue("Strata-Next")).hasValue("2");
+
+        // Without the Accept header, the JSON answer is unchanged.
+        assertThat(get("/v1/streams/ce-2").body().get("events").size()).isEqualTo(4);
+    }
+
+    @Test
+    void aCloudEventsAppendTakesItsExpectedRevisionFromTheQueryOrTheHeader() throws Exception {
+        String path = "/v1/streams/ce-3";
+        Answer first = postCloudEvents(path, CE_ONE, Map.of("Strata-Expected-Revision", "no_stream"),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":1"));
+        assertThat(first.status()).isEqualTo(200);
+
+        Answer again = postCloudEvents(path, CE_ONE, Map.of("Strata-Expected-Revision", "no_stream"),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":2"));
+        assertError(again, 409, "wrong_expected_revision");
+        assertThat(again.body().get("error").get("expected").stringValue()).isEqualTo("no_stream");
+        assertThat(again.body().get("error").get("actual").longValue()).isEqualTo(0);
+
+        // The query wins over the header.
+        Answer queryWins = postCloudEvents(path + "?expectedRevision=0", CE_ONE, Map.of("Strata-Expected-Revision", "no_stream"),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":3"));
+        assertThat(queryWins.status()).isEqualTo(200);
+        assertThat(queryWins.body().get("firstRevision").longValue()).isEqualTo(1);
+
+        Answer stale = postCloudEvents(path + "?expectedRevision=0", CE_BATCH, Map.of(),
+                "[" + cloudEvent(UUID.randomUUID().toString(), ",\"data\":4") + "]");
+        assertError(stale, 409, "wrong_expected_revision");
+        assertThat(stale.body().get("error").get("expected").longValue()).isEqualTo(0);
+        assertThat(stale.body().get("error").get("actual").longValue()).isEqualTo(1);
+
+        assertError(postCloudEvents(path + "?expectedRevision=banana", CE_ONE, Map.of(),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":5")), 400, "invalid_request");
+        assertError(postCloudEvents(path, CE_ONE, Map.of("Strata-Expected-Revision", "-1"),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":5")), 400, "invalid_request");
+        Answer exists = postCloudEvents(path, CE_ONE, Map.of("Strata-Expected-Revision", "exists"),
+                cloudEvent(UUID.randomUUID().toString(), ",\"data\":6"));
+        assertThat(exists.status()).isEqualTo(200);
+        assertThat(get("/v1/streams/ce-3").body().get("lastRevision").longValue()).isEqualTo(2);
+    }
+
+    @Test
+    void badCloudEventsAre400AndWriteNothing() throws Exception {
+        String good = cloudEvent(UUID.randomUUID().toString(), ",\"data\":1");
+        String[] badBatches = {
+            "{}",
+            "[]",
+            "[1]",
+            "[" + good + "," + cloudEvent("not-a-uuid", ",\"data\":1") + "]",
+            "[" + good + "," + cloudEvent(UUID.randomUUID().toString(), "").replace("\"specversion\":\"1.0\"", "\"specversion\":\"0.3\"") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), "").replace(",\"specversion\":\"1.0\"", "").replace("\"specversion\":\"1.0\",", "") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), "").replace("\"source\":\"/shop\",", "") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), "").replace("\"type\":\"OrderPlaced\"", "\"type\":7") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"data\":1,\"data_base64\":\"AAEC\"") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"data_base64\":\"***\"") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"datacontenttype\":\"text/plain\",\"data\":{\"a\":1}") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"time\":\"yesterday\",\"data\":1") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"Bad-Name\":\"x\",\"data\":1") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"nested\":{\"a\":1},\"data\":1") + "]",
+            "[" + cloudEvent(UUID.randomUUID().toString(), ",\"data\":1") + "",
+        };
+        for (String body : badBatches) {
+            Answer answer = postCloudEvents("/v1/streams/ce-bad", CE_BATCH, Map.of(), body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertError(answer, 400, "invalid_request");
+        }
+        assertError(postCloudEvents("/v1/streams/ce-bad", CE_ONE, Map.of(), "[" + good + "]"), 400, "invalid_request");
+        assertError(postCloudEvents("/v1/streams/ce-bad", CE_ONE, Map.of(), cloudEvent("42", ",\"data\":1")), 400, "invalid_request");
+        assertError(get("/v1/streams/ce-bad"), 404, "stream_not_found");
+    }
+
+    // ---- metrics
+
+    @Test
+    void metricsAreServedInThePrometheusTextFormat() throws Exception {
+        append("metrics-1", "\"any\"", event("E", "{\"a\":1}"), event("E", "2"));
+        HttpResponse<String> response = exchange("GET", "/metrics", Map.of(), null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+        String text = response.body();
+        assertThat(text).contains("strata_append_seconds_count{outcome=\"ok\"} 1");
+        assertThat(text).contains("strata_append_seconds_bucket{");
+        assertThat(text).contains("strata_events_appended_total 2");
+        assertThat(text).contains("strata_appended_bytes_total 8");
+        assertThat(text).contains("strata_events_stored 2");
+        assertThat(text).contains("strata_subscriptions_open 0");
+        assertError(send("POST", "/metrics", "application/json", "{}"), 405, "method_not_allowed");
+
+        try (BufferedReader reader = subscribe("/v1/subscribe/streams/metrics-1?from=start", null)) {
+            messages(reader, 3); // two events and caught-up: the session is registered
+            assertThat(exchange("GET", "/metrics", Map.of(), null).body()).contains("strata_subscriptions_open 1");
+        }
     }
 }

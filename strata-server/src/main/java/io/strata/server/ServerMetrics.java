@@ -1,0 +1,87 @@
+package io.strata.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.core.EventData;
+import io.strata.core.EventStore;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The server's metrics, served by {@code GET /metrics} in the Prometheus text format (Micrometer).
+ *
+ * <ul>
+ *   <li>{@code strata_append_seconds} — every append's latency as a histogram (count, sum, buckets),
+ *       tagged {@code outcome} ({@code ok} or the error code); its {@code _count} is the append count</li>
+ *   <li>{@code strata_events_appended_total}, {@code strata_appended_bytes_total} (data + metadata)
+ *       — of successful appends (an idempotent retry counts again: the engine does not say it wrote nothing)</li>
+ *   <li>{@code strata_events_stored} — the store's event count ({@code /v1/info} {@code events})</li>
+ *   <li>{@code strata_subscriptions_open} — open SSE subscriptions</li>
+ * </ul>
+ *
+ * <p>Not yet: fsync latency and consumer-group lag (spec "Operations") come later — the engine does
+ * not expose fsync timings, and consumer groups are not served yet.
+ */
+final class ServerMetrics {
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter eventsAppended;
+    private final Counter bytesAppended;
+
+    ServerMetrics(EventStore store, IntSupplier openSubscriptions) {
+        eventsAppended = Counter.builder("strata.events.appended")
+                .description("Events written by successful appends")
+                .register(registry);
+        bytesAppended = Counter.builder("strata.appended")
+                .baseUnit("bytes")
+                .description("Bytes of data and metadata written by successful appends")
+                .register(registry);
+        Gauge.builder("strata.events.stored", store, s -> s.info().events())
+                .description("Events in the store")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("strata.subscriptions.open", openSubscriptions, IntSupplier::getAsInt)
+                .description("Open Server-Sent Events subscriptions")
+                .strongReference(true) // a method reference nobody else holds: a weak one would read NaN
+                .register(registry);
+        appendTimer("ok");
+    }
+
+    private Timer appendTimer(String outcome) {
+        return Timer.builder("strata.append")
+                .description("Latency of appends, from parsed request to durable answer")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Records one successful append of {@code events} that took {@code nanos}. */
+    void appended(List<EventData> events, long nanos) {
+        appendTimer("ok").record(nanos, TimeUnit.NANOSECONDS);
+        long bytes = 0;
+        for (EventData event : events) {
+            bytes += event.data().length + event.metadata().length;
+        }
+        eventsAppended.increment(events.size());
+        bytesAppended.increment(bytes);
+    }
+
+    /** Records one failed append (its error code) that took {@code nanos}. */
+    void appendFailed(String code, long nanos) {
+        appendTimer(code).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The Prometheus text exposition (format 0.0.4). */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    void close() {
+        registry.close();
+    }
+}
