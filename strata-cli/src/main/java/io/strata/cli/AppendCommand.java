@@ -6,6 +6,7 @@ import io.strata.core.EventStore;
 import io.strata.core.ExpectedRevision;
 import io.strata.core.InvalidRequestException;
 import io.strata.core.StreamNames;
+import io.strata.server.WireJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ final class AppendCommand implements Callable<Integer> {
         EventData event = event();
         try (EventStore store = cli.stores().openOrCreate(global.db(), durability.durability())) {
             AppendResult result = store.append(stream, expectedRevision, List.of(event));
-            Output.of(spec, global).result(WireFormat.appendResult(result), HumanFormat.appendResult(result));
+            Output.of(spec, global).result(WireJson.appendResult(result), HumanFormat.appendResult(result));
         }
         return 0;
     }

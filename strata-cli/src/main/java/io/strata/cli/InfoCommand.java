@@ -2,6 +2,7 @@ package io.strata.cli;
 
 import io.strata.core.EventStore;
 import io.strata.core.StoreInfo;
+import io.strata.server.WireJson;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         try (EventStore store = cli.stores().openExisting(global.db())) {
             StoreInfo info = store.info();
-            Output.of(spec, global).result(WireFormat.info(info), HumanFormat.info(info));
+            Output.of(spec, global).result(WireJson.info(info), HumanFormat.info(info));
         }
         return 0;
     }

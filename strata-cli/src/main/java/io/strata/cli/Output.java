@@ -1,6 +1,7 @@
 package io.strata.cli;
 
 import io.strata.core.RecordedEvent;
+import io.strata.server.WireJson;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ final class Output {
     }
 
     void event(RecordedEvent event) {
-        out.println(json ? Json.line(WireFormat.event(event)) : HumanFormat.event(event));
+        out.println(json ? Json.line(WireJson.event(event)) : HumanFormat.event(event));
     }
 
     /** A result in one of its two forms. */

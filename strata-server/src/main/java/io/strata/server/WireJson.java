@@ -20,10 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The server's JSON: one mapper, strict parsing of request bodies, and the wire shapes of
  * spec/http-api.md (events, append results, info) and its times (RFC 3339, UTC).
  *
- * <p>The same shapes are built by the CLI's {@code WireFormat} for {@code --json}; see the report on
- * sharing them.
+ * <p>Public because the command line prints the same shapes for {@code --json}: one definition of
+ * the wire format for both.
  */
-final class WireJson {
+public final class WireJson {
     /** Numbers are kept exactly as written: the parsed tree of an event's data is what gets stored. */
     static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -91,7 +91,7 @@ final class WireJson {
     }
 
     /** An event as in "Events on the wire". */
-    static ObjectNode event(RecordedEvent event) {
+    public static ObjectNode event(RecordedEvent event) {
         ObjectNode json = object();
         json.put("id", event.id().toString());
         json.put("stream", event.stream());
@@ -119,7 +119,8 @@ final class WireJson {
         return json;
     }
 
-    static ObjectNode appendResult(AppendResult result) {
+    /** The answer to an append. */
+    public static ObjectNode appendResult(AppendResult result) {
         ObjectNode json = object();
         json.put("stream", result.stream());
         json.put("firstRevision", result.firstRevision());
@@ -130,7 +131,8 @@ final class WireJson {
         return json;
     }
 
-    static ObjectNode info(StoreInfo info) {
+    /** The answer of {@code GET /v1/info}. */
+    public static ObjectNode info(StoreInfo info) {
         ObjectNode json = object();
         json.put("version", info.version());
         json.put("engine", info.engine());
