@@ -86,7 +86,7 @@ final class AppendCommand implements Callable<Integer> {
         StreamNames.checkWritableStream(stream);
         StreamNames.checkType(type);
         EventData event = event();
-        try (EventStore store = cli.stores().openOrCreate(global.db(), durability.durability())) {
+        try (EventStore store = cli.stores().openOrCreate(global, durability.durability())) {
             AppendResult result = store.append(stream, expectedRevision, List.of(event));
             Output.of(spec, global).result(WireJson.appendResult(result), HumanFormat.appendResult(result));
         }

@@ -53,6 +53,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        global.requireLocal("bench works on local folders; --url is not supported (remote targets are not built yet)");
         List<String> names = workloads.stream().map(w -> w.toUpperCase(Locale.ROOT)).toList();
         for (String name : names) {
             if (!WORKLOADS.contains(name)) {

@@ -26,7 +26,9 @@ final class FailureHandler implements IExecutionExceptionHandler, IParameterExce
         PrintWriter err = command.getErr();
         command.getOut().flush();
         boolean verbose = verbose(parseResult);
-        if (failure instanceof StrataException strata) {
+        if (failure instanceof HttpEventStore.RemoteException remote) {
+            err.println(remote.wireCode() + ": " + remote.getMessage());
+        } else if (failure instanceof StrataException strata) {
             err.println(strata.code().wireName() + ": " + strata.getMessage());
         } else {
             err.println("error: " + describe(failure) + (verbose ? "" : " (unexpected; --verbose shows the stack trace)"));

@@ -1,5 +1,7 @@
 package io.strata.cli;
 
+import io.strata.core.ErrorCode;
+import io.strata.core.StrataException;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -12,7 +14,7 @@ final class GlobalOptions {
     private Path db;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "Talk to a running server instead of a local folder (not built yet).")
+            description = "Talk to a running server instead of a local folder, e.g. http://127.0.0.1:7700 (--db is then not used).")
     private String url;
 
     @Option(names = "--json", description = "Machine-readable output: one JSON object per line, events in the HTTP API's format.")
@@ -32,6 +34,13 @@ final class GlobalOptions {
 
     Optional<String> url() {
         return Optional.ofNullable(url);
+    }
+
+    /** Throws {@code unavailable} when {@code --url} was given to a command that works on a local folder only. */
+    void requireLocal(String why) {
+        if (url != null) {
+            throw new StrataException(ErrorCode.UNAVAILABLE, why);
+        }
     }
 
     boolean json() {

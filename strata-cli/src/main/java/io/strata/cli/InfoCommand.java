@@ -24,7 +24,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (EventStore store = cli.stores().openExisting(global.db())) {
+        try (EventStore store = cli.stores().openExisting(global)) {
             StoreInfo info = store.info();
             Output.of(spec, global).result(WireJson.info(info), HumanFormat.info(info));
         }

@@ -67,7 +67,7 @@ final class ReadCommand implements Callable<Integer> {
         long start = from == null ? (backward ? ReadStreamOptions.END : ReadStreamOptions.START) : source.from(from, spec);
         Direction direction = backward ? Direction.BACKWARD : Direction.FORWARD;
         Output output = Output.of(spec, global);
-        try (EventStore store = cli.stores().openExisting(global.db())) {
+        try (EventStore store = cli.stores().openExisting(global)) {
             PageReader reader = source.isAll()
                     ? (cursor, size) -> Slice.of(store.readAll(
                             new ReadAllOptions(cursor, direction, size, Optional.ofNullable(asOf), filters.filter())))

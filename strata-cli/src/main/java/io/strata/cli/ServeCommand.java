@@ -35,6 +35,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        global.requireLocal("serve serves a local folder (--db); --url names a server to talk to");
         StrataServer server = StrataServer.start(ServerConfig.builder(global.db())
                 .bindAddress(bind)
                 .httpPort(httpPort)

@@ -8,12 +8,28 @@ import io.strata.storage.EmbeddedEventStore;
 import io.strata.storage.StoreConfig;
 import java.nio.file.Path;
 
-/** Opens local stores for commands, without ever creating one by reading. */
+/**
+ * Opens the store a command works on: the server named by {@code --url}, else the local folder of
+ * {@code --db}, without ever creating a local store by reading.
+ */
 final class Stores {
     private final StoreProvider provider;
 
     Stores(StoreProvider provider) {
         this.provider = provider;
+    }
+
+    /** The server of {@code --url} when given, else the existing local store of {@code --db}. */
+    EventStore openExisting(GlobalOptions global) {
+        return global.url().<EventStore>map(HttpEventStore::connect).orElseGet(() -> openExisting(global.db()));
+    }
+
+    /**
+     * The server of {@code --url} when given (the server's durability applies), else the local store
+     * of {@code --db}, created when missing.
+     */
+    EventStore openOrCreate(GlobalOptions global, Durability durability) {
+        return global.url().<EventStore>map(HttpEventStore::connect).orElseGet(() -> openOrCreate(global.db(), durability));
     }
 
     /** Opens the store in {@code directory}, which must exist: reading must not create a store. */

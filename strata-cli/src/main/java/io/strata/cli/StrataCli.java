@@ -1,7 +1,5 @@
 package io.strata.cli;
 
-import io.strata.core.ErrorCode;
-import io.strata.core.StrataException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -14,16 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
  * The {@code strata} command line (spec/cli.md): the root command, which only dispatches.
  *
  * <pre>
- *   args ──► picocli parse ──► remote-mode check ──► one *Command ──► Stores ──► EventStore
- *                 │                                       │
- *                 └── bad usage: exit 2                   └── StrataException: "code: message", exit 1
+ *   args ──► picocli parse ──► one *Command ──► Stores ──► EventStore (local folder, or HttpEventStore with --url)
+ *                 │                         │
+ *                 └── bad usage: exit 2     └── StrataException: "code: message", exit 1
  * </pre>
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCli.Version.class,
@@ -68,23 +65,7 @@ public final class StrataCli implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(failures);
         commandLine.setParameterExceptionHandler(failures);
-        commandLine.setExecutionStrategy(StrataCli::executeLocally);
         return commandLine;
-    }
-
-    /**
-     * Remote mode is not built yet: refuse {@code --url} on every command
-     * in one place, before the command runs, instead of ignoring it and touching a local folder.
-     */
-    private static int executeLocally(ParseResult parseResult) {
-        for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
-            if (level.hasMatchedOption("--url")) {
-                throw new CommandLine.ExecutionException(level.commandSpec().commandLine(), "--url",
-                        new StrataException(ErrorCode.UNAVAILABLE, "remote mode (--url) is not built yet;"
-                                + " use --db DIR for a local store, or the server's HTTP API"));
-            }
-        }
-        return new CommandLine.RunLast().execute(parseResult);
     }
 
     Stores stores() {

@@ -62,8 +62,8 @@ final class TailCommand implements Callable<Integer> {
             awaitQuietly(closed);
         }, "strata-tail-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try (EventStore store = cli.stores().openExisting(global.db())) {
-            Subscription subscription = subscribe(store, source, start, new Printer(output, stop, failure));
+        try (EventStore store = cli.stores().openExisting(global)) {
+            Subscription subscription = subscribe(store, source, start, new Printer(output, stop, failure, global.url().isPresent()));
             try {
                 stop.await();
             } finally {
@@ -110,7 +110,7 @@ final class TailCommand implements Callable<Integer> {
     }
 
     /** Prints each event as it comes, flushed at once: someone is watching. */
-    private record Printer(Output output, CountDownLatch stop, AtomicReference<Throwable> failure)
+    private record Printer(Output output, CountDownLatch stop, AtomicReference<Throwable> failure, boolean remote)
             implements SubscriptionListener {
         @Override
         public void onEvent(RecordedEvent event) {
@@ -123,6 +123,8 @@ final class TailCommand implements Callable<Integer> {
             if (output.json()) {
                 output.jsonLine("{\"caughtUp\":true}");
                 output.flush();
+            } else if (remote) {
+                output.note("(caught up; waiting for new events, Ctrl-C to stop.)");
             } else {
                 // Said here because it surprises: an embedded store is open in one process at a time.
                 output.note("(caught up; waiting for new events, Ctrl-C to stop."

@@ -30,6 +30,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        global.requireLocal("verify works on a local folder (stop the server and use --db)");
         Path directory = global.db();
         Stores.requireStore(directory);
         Output output = Output.of(spec, global);

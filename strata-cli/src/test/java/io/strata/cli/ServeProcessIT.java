@@ -56,13 +56,21 @@ class ServeProcessIT {
                 int client = c;
                 clients.add(Thread.ofPlatform().start(() -> appendUntilStopped(url, "cycle" + client, running, acknowledged)));
             }
-            Thread.sleep(300 + random.nextInt(700));
+            // Kill mid-traffic: once this cycle has had a few answers (a loaded machine may take a
+            // while for the first), then after a random moment more.
+            int before = acknowledged.size();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acknowledged.size() < before + 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(random.nextInt(700));
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL on Linux
             running.set(false);
             for (Thread t : clients) {
                 t.join();
             }
-            assertThat(acknowledged).as("seed %d, cycle %d: appends acknowledged so far", seed, cycle).isNotEmpty();
+            assertThat(acknowledged.size()).as("seed %d, cycle %d: appends acknowledged in this cycle", seed, cycle)
+                    .isGreaterThanOrEqualTo(before + 5);
         }
         System.out.println("ServeProcessIT: " + acknowledged.size() + " appends acknowledged over " + CYCLES + " SIGKILLed servers");
         Process server = startServer();

@@ -52,13 +52,16 @@ class UsageTest {
     }
 
     @Test
-    void remoteModeFailsHonestlyAndTouchesNoLocalFolder() {
+    void verifyAndBenchRefuseUrlAndTouchNoLocalFolder() {
         Path db = dir.resolve("store");
 
-        CliRunner.Result result = strata.run("append", "order-1", "--type", "T", "--url", "http://127.0.0.1:7700", "--db", db.toString());
+        CliRunner.Result verify = strata.run("verify", "--url", "http://127.0.0.1:7700", "--db", db.toString());
+        CliRunner.Result bench = strata.run("bench", "W1", "--quick", "--url", "http://127.0.0.1:7700", "--db", db.toString());
 
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).startsWith("unavailable: remote mode (--url) is not built yet");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.err()).isEqualTo("unavailable: verify works on a local folder (stop the server and use --db)" + System.lineSeparator());
+        assertThat(bench.exitCode()).isEqualTo(1);
+        assertThat(bench.err()).startsWith("unavailable: bench works on local folders");
         assertThat(db).doesNotExist();
     }
 
