@@ -1,5 +1,7 @@
 package io.strata.server;
 
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.strata.core.ErrorCode;
 import io.strata.core.ExpectedRevision;
 import io.strata.core.IdempotencyConflictException;
@@ -84,6 +86,37 @@ final class Errors {
         }
         LOG.log(Level.SEVERE, "unexpected failure while serving a request", failure);
         return wrap(500, error("internal", "the server failed to process the request; see its log"));
+    }
+
+    /**
+     * Answers what Helidon rejects before any route runs (a malformed or oversized request line or header
+     * block, a bad chunk, ...) with the same JSON error body, and closes the connection.
+     */
+    static DirectHandler directHandler(ServerConfig config) {
+        return (request, eventType, status, headers, message) -> {
+            int code = status.code();
+            ObjectNode error;
+            if (code == 413) {
+                error = error("too_large", "the request is too large");
+                error.put("limit", config.maxRequestBytes());
+            } else if (code == 414 || code == 431) {
+                error = error("too_large", "the request line or its headers are too large");
+                error.put("limit", config.maxHeaderBytes());
+            } else if (code >= 500) {
+                LOG.log(Level.WARNING, "request rejected by the HTTP layer: " + status + ": " + message);
+                error = error(code == 505 ? "invalid_request" : "internal", "the server failed to process the request");
+            } else {
+                error = error("invalid_request", "malformed HTTP request"
+                        + (message == null || message.isBlank() ? "" : ": " + message));
+            }
+            headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .entity(WireJson.bytes(wrap(code, error).body()))
+                    .keepAlive(false)
+                    .build();
+        };
     }
 
     private static void putExpected(ObjectNode error, ExpectedRevision expected) {

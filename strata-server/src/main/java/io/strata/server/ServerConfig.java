@@ -19,18 +19,26 @@ import java.util.Objects;
  * @param sseBufferEvents    events buffered per SSE client before its stream is closed (default 10,000)
  * @param sseKeepAlive       the longest silence on an SSE stream before a keep-alive comment (default 15 s)
  * @param memtableEntries    index entries the store keeps in memory (0: the engine's default, 1 million)
+ * @param maxHeaderBytes     the largest request line and the largest header block of a request (default
+ *                           16 KiB each); a request over it is answered 4xx and its connection closed
+ * @param idleTimeout        how long a connection may sit without a request in progress (e.g. a client that
+ *                           never finishes its request line) before the server closes it (default 60 s)
  */
 public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort, Durability durability,
                            int maxEventBytes, long maxRequestBytes, int maxEventsPerAppend,
-                           int sseBufferEvents, Duration sseKeepAlive, int memtableEntries) {
+                           int sseBufferEvents, Duration sseKeepAlive, int memtableEntries,
+                           int maxHeaderBytes, Duration idleTimeout) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 7700;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort must be 0 to 65535, got " + httpPort);
         }
@@ -39,6 +47,12 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         }
         if (sseKeepAlive.isNegative() || sseKeepAlive.isZero()) {
             throw new IllegalArgumentException("sseKeepAlive must be positive");
+        }
+        if (maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
         }
     }
 
@@ -57,6 +71,8 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         private int sseBufferEvents = 10_000;
         private Duration sseKeepAlive = Duration.ofSeconds(15);
         private int memtableEntries;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
@@ -108,9 +124,22 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
             return this;
         }
 
+        /** The largest request line, and the largest header block, in bytes (default 16 KiB). */
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        /** How long an idle or stalled connection is kept open (default 60 s). */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(dataDirectory, bindAddress, httpPort, durability, maxEventBytes,
-                    maxRequestBytes, maxEventsPerAppend, sseBufferEvents, sseKeepAlive, memtableEntries);
+                    maxRequestBytes, maxEventsPerAppend, sseBufferEvents, sseKeepAlive, memtableEntries,
+                    maxHeaderBytes, idleTimeout);
         }
     }
 }

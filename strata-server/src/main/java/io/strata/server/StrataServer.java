@@ -1,6 +1,8 @@
 package io.strata.server;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.strata.storage.EmbeddedEventStore;
 import io.strata.storage.StoreConfig;
 import java.time.Duration;
@@ -34,8 +36,34 @@ public final class StrataServer implements AutoCloseable {
                 .port(config.httpPort())
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
+                // Hostile or slow clients: bounded request line and headers, idle connections closed.
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(config.maxHeaderBytes())
+                        .maxHeadersSize(config.maxHeaderBytes())
+                        .build())
+                .directHandlers(handlers -> {
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        handlers.addHandler(type, Errors.directHandler(config));
+                    }
+                })
+                .idleConnectionTimeout(config.idleTimeout())
+                .idleConnectionPeriod(idlePeriod(config.idleTimeout()))
                 .routing(api::routes)
                 .build();
+    }
+
+    /** How often idle connections are looked for: a fraction of the timeout, between 100 ms and 2 minutes. */
+    private static Duration idlePeriod(Duration timeout) {
+        Duration period = timeout.dividedBy(4);
+        if (period.compareTo(Duration.ofMillis(100)) < 0) {
+            return Duration.ofMillis(100);
+        }
+        return period.compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : period;
+    }
+
+    /** The engine behind the API (for tests that check what a request wrote). */
+    EmbeddedEventStore store() {
+        return store;
     }
 
     /** Opens the store in {@code config.dataDirectory()} and starts serving; returns once bound. */
