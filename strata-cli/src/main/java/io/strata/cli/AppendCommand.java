@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.Json;
 import io.strata.core.AppendResult;
 import io.strata.core.EventData;
 import io.strata.core.EventStore;

@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.HttpEventStore;
 import io.strata.core.StrataException;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletionException;

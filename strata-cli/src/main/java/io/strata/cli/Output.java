@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.Json;
 import io.strata.core.RecordedEvent;
 import io.strata.server.WireJson;
 import java.io.PrintWriter;

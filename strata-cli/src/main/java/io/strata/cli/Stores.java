@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.HttpEventStore;
 import io.strata.core.Durability;
 import io.strata.core.ErrorCode;
 import io.strata.core.EventStore;

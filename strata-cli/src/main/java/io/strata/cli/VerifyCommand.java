@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.Json;
 import io.strata.core.CorruptedDataException;
 import io.strata.storage.LogVerifier;
 import io.strata.storage.VerifyReport;

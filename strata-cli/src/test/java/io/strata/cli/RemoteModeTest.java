@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.client.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.core.Durability;

@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.client;
 
 import io.strata.core.AllSlice;
 import io.strata.core.AppendResult;
@@ -62,13 +62,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An {@link EventStore} that is a running Strata server, spoken to over its HTTP API
- * (spec/http-api.md): what {@code --url} gives the commands.
+ * (spec/http-api.md). The CLI's {@code --url} mode and the {@code strata-http} benchmark target use it;
+ * Java services should prefer the gRPC client, {@link StrataClient}. Needs {@code jackson-databind} on the
+ * class path (an optional dependency of this module).
  *
  * <p>The server's error bodies become the engine's exceptions again, with the server's message, so
  * that a command prints the same {@code code: message} as against a local folder. A server that
  * cannot be reached is {@code unavailable: cannot reach the server at URL (…)}.
  */
-final class HttpEventStore implements EventStore {
+public final class HttpEventStore implements EventStore {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final String JSON = "application/json";
@@ -83,7 +85,7 @@ final class HttpEventStore implements EventStore {
     }
 
     /** A client of the server at {@code url} ({@code http://host:port}); nothing is sent yet. */
-    static HttpEventStore connect(String url) {
+    public static HttpEventStore connect(String url) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         try {
             URI uri = new URI(base);
@@ -537,7 +539,7 @@ final class HttpEventStore implements EventStore {
      * A server error with no engine exception of its own (or without the details to rebuild one):
      * keeps the server's wire code, which the command line prints.
      */
-    static final class RemoteException extends StrataException {
+    public static final class RemoteException extends StrataException {
         private final String wireCode;
 
         RemoteException(ErrorCode code, String wireCode, String message) {
@@ -545,7 +547,7 @@ final class HttpEventStore implements EventStore {
             this.wireCode = wireCode;
         }
 
-        String wireCode() {
+        public String wireCode() {
             return wireCode;
         }
     }

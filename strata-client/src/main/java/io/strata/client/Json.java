@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.client;
 
 import io.strata.core.InvalidRequestException;
 import tools.jackson.core.JacksonException;
@@ -9,14 +9,15 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The command line's one JSON mapper, and strict parsing of JSON the user gives.
+ * One strict JSON mapper, shared by {@link HttpEventStore} and the command line, and parsing of JSON a
+ * user gives that says what was wrong and where.
  *
  * <p>Parsing keeps numbers exactly as written (big decimals, trailing zeros kept) because the parsed
  * tree is what gets stored: an event's data must come back as the user wrote it, only without the
  * insignificant whitespace.
  */
-final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder()
+public final class Json {
+    public static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -27,7 +28,7 @@ final class Json {
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
@@ -35,7 +36,7 @@ final class Json {
      * Parses one JSON value, or throws {@link InvalidRequestException} saying what {@code what} is
      * and where the text went wrong.
      */
-    static JsonNode parse(String what, byte[] text) {
+    public static JsonNode parse(String what, byte[] text) {
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
@@ -51,11 +52,11 @@ final class Json {
     }
 
     /** The stored bytes of a JSON value: compact UTF-8. */
-    static byte[] compact(JsonNode node) {
+    public static byte[] compact(JsonNode node) {
         return MAPPER.writeValueAsBytes(node);
     }
 
-    static String line(JsonNode node) {
+    public static String line(JsonNode node) {
         return MAPPER.writeValueAsString(node);
     }
 }
