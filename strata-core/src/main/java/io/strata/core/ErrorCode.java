@@ -12,6 +12,8 @@ public enum ErrorCode {
     NOT_FOUND("not_found"),
     WRONG_EXPECTED_REVISION("wrong_expected_revision"),
     IDEMPOTENCY_CONFLICT("idempotency_conflict"),
+    /** A consumer group of that name exists with other settings. */
+    GROUP_EXISTS("group_exists"),
     STREAM_DELETED("stream_deleted"),
     TOO_LARGE("too_large"),
     OVERLOADED("overloaded"),

@@ -42,7 +42,7 @@ public final class ProtoErrors {
             case INVALID_REQUEST, TOO_LARGE -> Status.Code.INVALID_ARGUMENT;
             case STREAM_NOT_FOUND, NOT_FOUND -> Status.Code.NOT_FOUND;
             case WRONG_EXPECTED_REVISION, STREAM_DELETED -> Status.Code.FAILED_PRECONDITION;
-            case IDEMPOTENCY_CONFLICT -> Status.Code.ALREADY_EXISTS;
+            case IDEMPOTENCY_CONFLICT, GROUP_EXISTS -> Status.Code.ALREADY_EXISTS;
             case OVERLOADED, DISK_FULL -> Status.Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case CORRUPTED -> Status.Code.DATA_LOSS;

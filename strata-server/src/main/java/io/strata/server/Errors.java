@@ -34,7 +34,7 @@ final class Errors {
         return switch (code) {
             case INVALID_REQUEST -> 400;
             case STREAM_NOT_FOUND, NOT_FOUND -> 404;
-            case WRONG_EXPECTED_REVISION, IDEMPOTENCY_CONFLICT -> 409;
+            case WRONG_EXPECTED_REVISION, IDEMPOTENCY_CONFLICT, GROUP_EXISTS -> 409;
             case STREAM_DELETED -> 410;
             case TOO_LARGE -> 413;
             case OVERLOADED -> 429;
