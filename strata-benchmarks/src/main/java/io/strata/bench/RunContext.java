@@ -2,27 +2,28 @@ package io.strata.bench;
 
 import io.strata.core.Durability;
 import io.strata.core.EventStore;
-import io.strata.storage.EmbeddedEventStore;
-import io.strata.storage.StoreConfig;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
  * What a workload gets: its sizes, the durability asked for, a fresh folder of its own (deleted
- * after the run) and the progress channel.
+ * after the run), the target its stores come from and the progress channel.
  */
 final class RunContext {
     private final String workload;
     private final WorkloadSizes sizes;
     private final Durability durability;
     private final Path folder;
+    private final Target target;
     private final Consumer<String> progress;
 
-    RunContext(String workload, WorkloadSizes sizes, Durability durability, Path folder, Consumer<String> progress) {
+    RunContext(String workload, WorkloadSizes sizes, Durability durability, Path folder, Target target,
+               Consumer<String> progress) {
         this.workload = workload;
         this.sizes = sizes;
         this.durability = durability;
         this.folder = folder;
+        this.target = target;
         this.progress = progress;
     }
 
@@ -44,9 +45,13 @@ final class RunContext {
         return folder;
     }
 
-    /** The store in {@code folder()/store}, opened with {@code durability}. */
+    /**
+     * The target's store on {@code folder()/store}, acknowledging with {@code durability}: the
+     * engine itself, or a client of a server started on that folder. Opening it again after closing
+     * it finds what was written (W4 and W5 write, close, and reopen).
+     */
     EventStore openStore(Durability durability) {
-        return EmbeddedEventStore.open(StoreConfig.builder(folder.resolve("store")).durability(durability).build());
+        return target.open(folder.resolve("store"), durability);
     }
 
     /** Prints "W2 {message}" to the progress channel. */

@@ -11,7 +11,7 @@ import java.util.List;
  * Result lines go to standard output, progress to standard error.
  *
  * <pre>
- *   WorkloadMain W1 [W2 …] [--quick] [--target strata-embedded] [--durability fsync|batched|none] [--dir FOLDER]
+ *   WorkloadMain W1 [W2 …] [--quick] [--target strata-embedded|strata-http] [--durability fsync|batched|none] [--dir FOLDER]
  * </pre>
  */
 public final class WorkloadMain {
@@ -21,7 +21,7 @@ public final class WorkloadMain {
     public static void main(String[] args) {
         List<String> workloads = new ArrayList<>();
         boolean quick = false;
-        String target = WorkloadRunner.EMBEDDED;
+        String target = Targets.EMBEDDED;
         Durability durability = Durability.FSYNC;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "strata-bench");
         for (int i = 0; i < args.length; i++) {
@@ -31,7 +31,7 @@ public final class WorkloadMain {
                 case "--durability" -> durability = Durability.parse(value(args, ++i));
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 case "-h", "--help" -> {
-                    System.out.println("usage: WorkloadMain W1 [W2 ...] [--quick] [--target strata-embedded]"
+                    System.out.println("usage: WorkloadMain W1 [W2 ...] [--quick] [--target strata-embedded|strata-http]"
                             + " [--durability fsync|batched|none] [--dir FOLDER]");
                     return;
                 }

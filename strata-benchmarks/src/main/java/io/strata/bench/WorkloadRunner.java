@@ -26,11 +26,11 @@ import java.util.function.Supplier;
  *                          progress ◀──────┘ phases and counts        jsonLines ◀── one line ─┘
  * </pre>
  *
- * Only {@code strata-embedded} and W1 to W6 exist so far; asking for anything else prints why on
+ * The store of each run comes from the {@link Target} ({@link Targets}): {@code strata-embedded} and
+ * {@code strata-http} run W1 to W6 so far. Asking for anything else (W7, another target) prints why on
  * the progress channel, prints no result line, and makes the exit code 1.
  */
 public final class WorkloadRunner {
-    static final String EMBEDDED = "strata-embedded";
     private static final List<String> KNOWN = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
     private static final Map<String, Supplier<Workload>> RUNNABLE = Map.of(
             "W1", W1SerialAppends::new,
@@ -56,7 +56,7 @@ public final class WorkloadRunner {
     static int run(BenchRequest request, WorkloadSizes sizes, Consumer<String> jsonLines, Consumer<String> progress) {
         Consumer<String> say = synchronizedConsumer(progress);
         Consumer<String> out = synchronizedConsumer(jsonLines);
-        String target = request.target() == null ? EMBEDDED : request.target();
+        String targetName = request.target() == null ? Targets.EMBEDDED : request.target();
         Durability durability = request.durability() == null ? Durability.FSYNC : request.durability();
 
         List<String> workloads = new ArrayList<>();
@@ -72,9 +72,11 @@ public final class WorkloadRunner {
             say.accept("no workload given: name one or more of W1 to W7");
             return 1;
         }
-        String unsupportedTarget = unsupportedTarget(target);
-        if (unsupportedTarget != null) {
-            say.accept(unsupportedTarget);
+        Target target;
+        try {
+            target = Targets.named(targetName);
+        } catch (Targets.Unavailable e) {
+            say.accept(e.getMessage());
             return 1;
         }
         if (request.workDirectory() == null) {
@@ -96,19 +98,7 @@ public final class WorkloadRunner {
         return exit;
     }
 
-    private static String unsupportedTarget(String target) {
-        return switch (target) {
-            case EMBEDDED -> null;
-            case "strata-grpc", "strata-http" ->
-                    "target " + target + " needs the Strata server (not built yet); only " + EMBEDDED + " runs so far";
-            case "kafka", "nats-jetstream", "postgres" ->
-                    "target " + target + ": the driver for this peer is not built yet; only " + EMBEDDED + " runs so far";
-            default -> "unknown target '" + target + "': the targets are " + EMBEDDED
-                    + ", strata-grpc, strata-http, kafka, nats-jetstream, postgres (see bench/WORKLOADS.md)";
-        };
-    }
-
-    private static boolean runOne(String id, Workload workload, String target, Durability durability, WorkloadSizes sizes,
+    private static boolean runOne(String id, Workload workload, Target target, Durability durability, WorkloadSizes sizes,
                                   Path workDirectory, Consumer<String> out, Consumer<String> say) {
         Path folder;
         try {
@@ -118,11 +108,11 @@ public final class WorkloadRunner {
             say.accept(id + " failed: cannot make a folder in " + workDirectory + ": " + e);
             return false;
         }
-        say.accept(id + " starting against " + target + " (durability " + durability.wireName()
+        say.accept(id + " starting against " + target.name() + " (durability " + durability.wireName()
                 + (sizes.quick() ? ", quick" : "") + ") in " + folder);
         try {
-            Measurement measurement = workload.run(new RunContext(id, sizes, durability, folder, say));
-            out.accept(line(id, target, durability, sizes.quick(), measurement));
+            Measurement measurement = workload.run(new RunContext(id, sizes, durability, folder, target, say));
+            out.accept(line(id, target.name(), target.facts(), durability, sizes.quick(), measurement));
             say.accept(id + " done");
             return true;
         } catch (Throwable e) {
@@ -140,8 +130,12 @@ public final class WorkloadRunner {
         }
     }
 
-    /** The result line: the fields of bench/WORKLOADS.md in order, the extras, then quick and machine. */
-    static String line(String id, String target, Durability durability, boolean quick, Measurement m) {
+    /**
+     * The result line: the fields of bench/WORKLOADS.md in order, the workload's extras, the target's
+     * facts (such as where its server runs), the client threads, then quick and machine.
+     */
+    static String line(String id, String target, Map<String, Object> targetFacts, Durability durability, boolean quick,
+                       Measurement m) {
         JsonLine json = new JsonLine()
                 .add("workload", id)
                 .add("target", target)
@@ -154,20 +148,23 @@ public final class WorkloadRunner {
                 .add("p50Ms", Measurement.millis(m.latencyNanos(), 50), 3)
                 .add("p99Ms", Measurement.millis(m.latencyNanos(), 99), 3)
                 .add("p999Ms", Measurement.millis(m.latencyNanos(), 99.9), 3);
-        m.extras().forEach((name, value) -> {
-            switch (value) {
-                case Double d -> json.add(name, d, 3);
-                case Float f -> json.add(name, f.doubleValue(), 3);
-                case Number n -> json.add(name, n.longValue());
-                case Boolean b -> json.add(name, b);
-                default -> json.add(name, String.valueOf(value));
-            }
-        });
+        m.extras().forEach((name, value) -> addExtra(json, name, value));
+        targetFacts.forEach((name, value) -> addExtra(json, name, value));
         json.add("clientThreads", ClosedLoop.virtualClients() ? "virtual" : "platform");
         if (quick) {
             json.add("quick", true);
         }
         return json.add("machine", MachineInfo.description()).toString();
+    }
+
+    private static void addExtra(JsonLine json, String name, Object value) {
+        switch (value) {
+            case Double d -> json.add(name, d, 3);
+            case Float f -> json.add(name, f.doubleValue(), 3);
+            case Number n -> json.add(name, n.longValue());
+            case Boolean b -> json.add(name, b);
+            default -> json.add(name, String.valueOf(value));
+        }
     }
 
     private static Consumer<String> synchronizedConsumer(Consumer<String> consumer) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs every workload against the embedded engine at a thousandth of its quick size and checks the
  * result line: its fields, its order and that the values make sense. No assertion on speed: figures
- * come from running the benchmarks, never from tests.
+ * come from running the benchmarks, never from tests. {@link ServerTargetTest} does the same over HTTP.
  */
 class WorkloadRunnerTest {
     /** A thousandth of quick, with the floors of {@link WorkloadSizes#scaled}. */
@@ -154,15 +154,21 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void serverTargetsAreNotBuiltYet() {
-        for (String target : List.of("strata-grpc", "strata-http")) {
-            progress.clear();
-            int exit = run(TINY, Durability.FSYNC, target, "W1");
+    void theGrpcTargetIsRefusedUntilItsClientExists() {
+        int exit = run(TINY, Durability.FSYNC, "strata-grpc", "W1");
 
-            assertThat(exit).isEqualTo(1);
-            assertThat(progress).anyMatch(p -> p.contains(target) && p.contains("server (not built yet)"));
-        }
+        assertThat(exit).isEqualTo(1);
         assertThat(lines).isEmpty();
+        assertThat(progress).anyMatch(p -> p.contains("strata-grpc needs the gRPC client, not built yet"));
+    }
+
+    @Test
+    void peersAreRefusedUntilTheirDriversExist() {
+        int exit = run(TINY, Durability.FSYNC, "kafka", "W1");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(lines).isEmpty();
+        assertThat(progress).anyMatch(p -> p.contains("kafka: the driver for this peer is not built yet"));
     }
 
     @Test

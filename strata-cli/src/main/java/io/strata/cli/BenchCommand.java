@@ -45,7 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> workloads;
 
     @Option(names = "--target", paramLabel = "T", defaultValue = "strata-embedded",
-            description = "strata-embedded (default), strata-grpc or strata-http.")
+            description = "strata-embedded (default: the engine in this process), strata-http (a server started in this process, "
+                    + "spoken to over HTTP on loopback) or strata-grpc (not built yet).")
     private String target;
 
     @Option(names = "--quick", description = "Smaller runs, for a smoke test; not for quoting figures.")
@@ -53,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        global.requireLocal("bench works on local folders; --url is not supported (remote targets are not built yet)");
+        global.requireLocal("bench starts its own server for --target strata-http; --url is not supported");
         List<String> names = workloads.stream().map(w -> w.toUpperCase(Locale.ROOT)).toList();
         for (String name : names) {
             if (!WORKLOADS.contains(name)) {

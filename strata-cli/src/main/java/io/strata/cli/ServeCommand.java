@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code strata serve}: the HTTP/JSON + SSE server over a local store, until SIGTERM/SIGINT. */
+/** {@code strata serve}: the HTTP/JSON + SSE and gRPC server over a local store, until SIGTERM/SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a store over HTTP/JSON + SSE (gRPC is not served yet).")
+        description = "Serve a store over HTTP/JSON + SSE and gRPC.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "N", defaultValue = "7700", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int httpPort;
 
-    @Option(names = "--grpc-port", paramLabel = "N", defaultValue = "7701", description = "gRPC port (default: ${DEFAULT-VALUE}); accepted, not served yet.")
+    @Option(names = "--grpc-port", paramLabel = "N", defaultValue = "7701", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int grpcPort;
 
     @Override
@@ -39,6 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         StrataServer server = StrataServer.start(ServerConfig.builder(global.db())
                 .bindAddress(bind)
                 .httpPort(httpPort)
+                .grpcPort(grpcPort)
                 .durability(durability.durability())
                 .build());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -47,8 +48,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "strata-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("strata: listening on " + server.httpUrl() + " (data " + global.db() + ", durability "
-                + durability.durability().wireName() + "; gRPC not served yet)");
+        out.println("strata: listening on " + server.httpUrl() + " (HTTP) and " + server.grpcAddress() + " (gRPC); data "
+                + global.db() + ", durability " + durability.durability().wireName());
         out.flush();
         stopped.await();
         return 0;

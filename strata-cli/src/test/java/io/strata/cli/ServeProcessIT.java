@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * append it acknowledged must be readable afterwards, at the position it was acknowledged at.
  */
 class ServeProcessIT {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[^ ]+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[^ ]+) \\(HTTP\\) and [^ ]+:\\d+ \\(gRPC\\)");
     private static final Pattern POSITION = Pattern.compile("\"firstPosition\":\"(\\d+)\"");
     private static final int CYCLES = 3;
     private static final int CLIENTS = 4;
@@ -124,7 +124,7 @@ class ServeProcessIT {
         String lib = System.getProperty("strata.dist.lib");
         assertThat(lib).as("the distribution folder (set by the build)").isNotNull();
         return new ProcessBuilder(java, "-cp", lib + "/*", "io.strata.cli.StrataCli", "serve",
-                "--db", directory.resolve("data").toString(), "--http-port", "0")
+                "--db", directory.resolve("data").toString(), "--http-port", "0", "--grpc-port", "0")
                 .redirectErrorStream(true).start();
     }
 

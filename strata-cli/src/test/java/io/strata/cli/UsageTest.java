@@ -44,11 +44,11 @@ class UsageTest {
     }
 
     @Test
-    void groupsFailHonestlyUntilConsumerGroupsExist() {
-        CliRunner.Result groups = strata.run("groups", "list");
+    void groupsWithoutASubcommandIsBadUsage() {
+        CliRunner.Result groups = strata.run("groups");
 
-        assertThat(groups.exitCode()).isEqualTo(1);
-        assertThat(groups.err()).isEqualToIgnoringNewLines("unavailable: strata groups needs consumer groups, which are not built yet");
+        assertThat(groups.exitCode()).isEqualTo(2);
+        assertThat(groups.err()).contains("name a groups command: create, list, show, delete, parked or replay");
     }
 
     @Test

@@ -24,28 +24,33 @@ import io.strata.core.StreamSlice;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
 import io.strata.core.WrongExpectedRevisionException;
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -55,6 +60,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -69,26 +80,45 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The server's error bodies become the engine's exceptions again, with the server's message, so
  * that a command prints the same {@code code: message} as against a local folder. A server that
  * cannot be reached is {@code unavailable: cannot reach the server at URL (…)}.
+ *
+ * <p>Subscriptions are Server-Sent Events that reconnect as a browser's {@code EventSource} does: when
+ * the connection drops after it was established, the subscription connects again (100 ms, doubling
+ * to 5 s between tries) with {@code Last-Event-ID}, so the listener sees every event once, in order,
+ * and hears nothing of the drop. It gives up only when closed, or when the server refuses it (4xx),
+ * which the listener gets through {@code onError}; a subscription that never connected reports why at once.
+ *
+ * <pre>
+ *   append, read, info ──► ConnectionPool.lease ──► Connection: request, answer (on the calling thread) ──► release
+ *   subscribe ──► SseSubscription thread: Connection of its own ──► SseParser ──► listener
+ *                          ▲ dropped: wait (100 ms … 5 s), connect again with Last-Event-ID ┘
+ * </pre>
  */
 public final class HttpEventStore implements EventStore {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final String JSON = "application/json";
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    /** Where {@link #appendAsync} waits for its answer: a virtual thread each, so the caller never blocks. */
+    private static final Executor ASYNC = task -> Thread.ofVirtual().name("strata-http-append").start(task);
 
     private final String base;
-    private final HttpClient http;
+    private final String basePath;
+    private final ConnectionPool connections;
     private final Set<SseSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private HttpEventStore(String base, HttpClient http) {
+    private HttpEventStore(String base, ConnectionPool connections) {
         this.base = base;
-        this.http = http;
+        this.basePath = URI.create(base).getRawPath();
+        this.connections = connections;
     }
 
     /** A client of the server at {@code url} ({@code http://host:port}); nothing is sent yet. */
     public static HttpEventStore connect(String url) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        URI uri;
         try {
-            URI uri = new URI(base);
+            uri = new URI(base);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new InvalidRequestException("--url must be the server's address, such as http://127.0.0.1:7700; got '" + url + "'");
@@ -96,15 +126,25 @@ public final class HttpEventStore implements EventStore {
         } catch (URISyntaxException e) {
             throw new InvalidRequestException("--url must be the server's address, such as http://127.0.0.1:7700; got '" + url + "'");
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        return new HttpEventStore(base, http);
+        return new HttpEventStore(base, new ConnectionPool(uri));
     }
 
     // ---- append
 
     @Override
+    public AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
+        byte[] body = appendBody(expected, events);
+        return appendResult(json(send("POST", streamPath(stream), Map.of(), JSON, body)));
+    }
+
+    @Override
     public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedRevision expected, List<EventData> events) {
+        byte[] body = appendBody(expected, events); // invalid data fails here, before anything is sent
+        return CompletableFuture.supplyAsync(
+                () -> appendResult(json(send("POST", streamPath(stream), Map.of(), JSON, body))), ASYNC);
+    }
+
+    private static byte[] appendBody(ExpectedRevision expected, List<EventData> events) {
         ObjectNode body = Json.object();
         if (expected instanceof ExpectedRevision.Exact exact) {
             body.put("expectedRevision", exact.revision());
@@ -115,17 +155,7 @@ public final class HttpEventStore implements EventStore {
         for (EventData event : events) {
             array.add(eventJson(event));
         }
-        HttpRequest request = request(streamPath(stream), Map.of())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.compact(body)))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, failure) -> {
-                    if (failure != null) {
-                        throw new CompletionException(unreachable(failure));
-                    }
-                    return appendResult(json(response));
-                });
+        return Json.compact(body);
     }
 
     private static ObjectNode eventJson(EventData event) {
@@ -195,7 +225,9 @@ public final class HttpEventStore implements EventStore {
 
     @Override
     public Subscription subscribeToStream(String stream, long fromRevision, SubscriptionListener listener) {
-        return subscribe("/v1/subscribe/streams/" + encode(stream), Map.of("from", from(fromRevision)), listener);
+        String path = "/v1/subscribe/streams/" + encode(stream);
+        Map<String, String> query = Map.of("from", from(fromRevision));
+        return subscribe(path, query, fromRevision == ReadStreamOptions.END ? () -> streamHead(stream) : null, listener);
     }
 
     @Override
@@ -203,114 +235,195 @@ public final class HttpEventStore implements EventStore {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("from", from(fromPosition));
         putFilter(query, filter);
-        return subscribe("/v1/subscribe/all", query, listener);
+        return subscribe("/v1/subscribe/all", query, fromPosition == ReadAllOptions.END ? this::logHead : null, listener);
     }
 
-    private Subscription subscribe(String path, Map<String, String> query, SubscriptionListener listener) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path, query)).header("Accept", "text/event-stream").GET().build();
-        SseSubscription subscription = new SseSubscription(request, listener);
+    /**
+     * Starts a subscription's thread. A subscription from the end first asks where the end is, here
+     * on the caller's thread, and resumes after it as after a received event: so an append made once
+     * this returns is delivered, and a drop before the first event still resumes where the
+     * subscription began (asking the server for {@code end} again would skip what came in between).
+     * When that question fails, the listener hears it through {@code onError}, as for any failure to
+     * connect.
+     */
+    private Subscription subscribe(String path, Map<String, String> query, StartingPoint end, SubscriptionListener listener) {
+        Map<String, String> resumable = new LinkedHashMap<>(query);
+        String lastEventId = null;
+        StrataException failedToStart = null;
+        if (end != null) {
+            try {
+                Optional<String> head = end.lastEventId();
+                if (head.isPresent()) {
+                    lastEventId = head.get();
+                } else {
+                    resumable.put("from", "start"); // nothing there yet: everything to come is after the end
+                }
+            } catch (StrataException e) {
+                failedToStart = e;
+            }
+        }
+        SseSubscription subscription = new SseSubscription(path, resumable, lastEventId, failedToStart, listener);
         subscriptions.add(subscription);
         subscription.thread = Thread.ofPlatform().daemon().name("strata-sse " + path).start(subscription::run);
         return subscription;
     }
 
-    /** Reads one SSE response line by line on its own thread, handing events to the listener. */
+    /** The id of the last event there is now ({@code Last-Event-ID}), or empty when there is none. */
+    private interface StartingPoint {
+        Optional<String> lastEventId();
+    }
+
+    private Optional<String> logHead() {
+        JsonNode head = get("/v1/info", Map.of()).get("headPosition");
+        return head == null || head.isNull() ? Optional.empty() : Optional.of(head.asString());
+    }
+
+    private Optional<String> streamHead(String stream) {
+        try {
+            JsonNode json = get(streamPath(stream), Map.of("from", "end", "direction", "backward", "limit", "1"));
+            return Optional.of(Long.toString(json.get("lastRevision").asLong()));
+        } catch (StreamNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One subscription: its own thread and connection, reconnecting after a drop.
+     *
+     * <p>Which failures end it: a listener that throws, an answer of 4xx (the server refuses the
+     * subscription; asking again would get the same), an event that cannot be read, and any failure
+     * before the first connection was made (a wrong URL or a server that is not there fails at once,
+     * as a read would). Everything after that (the connection dropped, the server ended the stream,
+     * restarted, answered 5xx, or could not be reached) is retried until {@link #close()}.
+     */
     private final class SseSubscription implements Subscription {
-        private final HttpRequest request;
+        private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+        private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
+        private final String path;
+        private final Map<String, String> query;
+        private final StrataException failedToStart;
         private final SubscriptionListener listener;
         private final Object lock = new Object();
         private volatile boolean active = true;
-        private volatile InputStream body;
+        private volatile Connection connection;
         private volatile Thread thread;
+        private String lastEventId; // set before the thread starts, then confined to it
+        private boolean caughtUp;   // likewise: the listener hears of it once, not after every reconnection
 
-        SseSubscription(HttpRequest request, SubscriptionListener listener) {
-            this.request = request;
+        SseSubscription(String path, Map<String, String> query, String lastEventId, StrataException failedToStart,
+                        SubscriptionListener listener) {
+            this.path = path;
+            this.query = query;
+            this.lastEventId = lastEventId;
+            this.failedToStart = failedToStart;
             this.listener = listener;
         }
 
         void run() {
+            Duration retry = FIRST_RETRY;
+            boolean connectedOnce = false;
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                body = response.body();
-                if (!active) {
-                    body.close();
-                    return;
+                if (failedToStart != null) {
+                    throw new Fatal(failedToStart);
                 }
-                if (response.statusCode() / 100 != 2) {
-                    byte[] bytes;
-                    try (InputStream in = response.body()) {
-                        bytes = in.readAllBytes();
+                while (active) {
+                    try {
+                        Connection opened = connections.open();
+                        connection = opened;
+                        if (!active) {
+                            opened.close();
+                            return;
+                        }
+                        try (opened) {
+                            Map<String, String> headers = lastEventId == null ? Map.of() : Map.of("Last-Event-ID", lastEventId);
+                            opened.send("GET", target(path, query), EVENT_STREAM, headers, null);
+                            ResponseHead head = opened.readHead();
+                            if (head.status() / 100 != 2) {
+                                StrataException refused = failure(head.status(), opened.body(head).readAllBytes());
+                                if (head.status() / 100 == 4 || !connectedOnce) {
+                                    throw new Fatal(refused);
+                                }
+                                throw refused;
+                            }
+                            connectedOnce = true;
+                            retry = FIRST_RETRY;
+                            new SseParser(opened.body(head), this::dispatch).run();
+                        }
+                        // the server ended the stream (it is stopping, or this client read too slowly): resume
+                    } catch (IOException | StrataException e) {
+                        if (!connectedOnce) {
+                            throw new Fatal(e instanceof IOException ? unreachable(e) : (StrataException) e);
+                        }
                     }
-                    throw failure(response.statusCode(), bytes);
-                }
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                    readEvents(reader);
-                }
-                if (active) {
-                    throw new StoreUnavailableException("the server at " + base + " ended the subscription");
-                }
-            } catch (Throwable error) {
-                Throwable reported = error instanceof IOException || error instanceof InterruptedException
-                        ? unreachable(error) : error;
-                synchronized (lock) {
                     if (active) {
-                        active = false;
-                        listener.onError(reported);
+                        sleep(retry);
+                        retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : retry.multipliedBy(2);
                     }
                 }
+            } catch (Fatal | ListenerFailed e) {
+                report(e.getCause());
+            } catch (Throwable e) {
+                report(e);
             } finally {
                 active = false;
                 subscriptions.remove(this);
             }
         }
 
-        /** SSE framing: fields until a blank line dispatch one message; lines starting with ':' are comments. */
-        private void readEvents(BufferedReader reader) throws IOException {
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            String line;
-            while (active && (line = reader.readLine()) != null) {
-                if (line.isEmpty()) {
-                    dispatch(name == null ? "message" : name, data.toString());
-                    name = null;
-                    data.setLength(0);
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "event" -> name = value;
-                    case "data" -> {
-                        if (!data.isEmpty()) {
-                            data.append('\n');
-                        }
-                        data.append(value);
-                    }
-                    default -> {
-                        // "id" and "retry": resuming is not done here; the event carries its own place
-                    }
+        private void report(Throwable error) {
+            synchronized (lock) {
+                if (active) {
+                    active = false;
+                    listener.onError(error);
                 }
             }
         }
 
-        private void dispatch(String name, String data) {
+        private void sleep(Duration retry) {
+            try {
+                Thread.sleep(retry);
+            } catch (InterruptedException e) {
+                // close() interrupts the wait; the loop sees it is no longer active
+            }
+        }
+
+        /** One complete SSE message: events to the listener (remembering their id), caught-up once. */
+        private void dispatch(String name, String id, byte[] data) {
             synchronized (lock) {
                 if (!active) {
                     return;
                 }
                 switch (name) {
-                    case "event" -> listener.onEvent(event(Json.parse("an event from the server", data.getBytes(StandardCharsets.UTF_8))));
-                    case "caught-up" -> listener.onCaughtUp();
+                    case "event" -> {
+                        RecordedEvent event;
+                        try {
+                            event = event(Json.parse("an event from the server", data));
+                        } catch (RuntimeException unreadable) {
+                            throw new Fatal(unreadable); // reading it again after a reconnection would fail the same way
+                        }
+                        try {
+                            listener.onEvent(event);
+                        } catch (Throwable e) {
+                            throw new ListenerFailed(e);
+                        }
+                    }
+                    case "caught-up" -> {
+                        if (!caughtUp) {
+                            caughtUp = true;
+                            try {
+                                listener.onCaughtUp();
+                            } catch (Throwable e) {
+                                throw new ListenerFailed(e);
+                            }
+                        }
+                    }
                     default -> {
                         // unknown message kinds are ignored, as SSE clients do
                     }
+                }
+                if (id != null) {
+                    lastEventId = id;
                 }
             }
         }
@@ -320,13 +433,9 @@ public final class HttpEventStore implements EventStore {
             synchronized (lock) {
                 active = false;
             }
-            InputStream in = body;
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (IOException e) {
-                    // closing anyway
-                }
+            Connection open = connection;
+            if (open != null) {
+                open.close();
             }
             Thread t = thread;
             if (t != null && t != Thread.currentThread()) {
@@ -340,44 +449,167 @@ public final class HttpEventStore implements EventStore {
         }
     }
 
+    /** Ends a subscription with its cause given to the listener: not worth another try. */
+    private static final class Fatal extends RuntimeException {
+        Fatal(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** The listener threw: the subscription ends and the listener gets what it threw. */
+    private static final class ListenerFailed extends RuntimeException {
+        ListenerFailed(Throwable cause) {
+            super(String.valueOf(cause), cause, false, false);
+        }
+    }
+
+    /**
+     * Server-Sent Events framing, as browsers read it: lines end in LF, CRLF or CR; fields until a
+     * blank line make one message; {@code data} lines join with LF; lines starting with ':' are
+     * comments; the {@code id} field persists until the next one; a message without data is not
+     * dispatched. Works on bytes, without a copy per line: the data is UTF-8 JSON and goes to the JSON
+     * parser as it is. Not thread-safe.
+     */
+    static final class SseParser {
+        interface Messages {
+            /** One message: its event name ({@code message} when none), its last event id (or null), its data. */
+            void message(String name, String id, byte[] data) throws IOException;
+        }
+
+        private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
+        private final InputStream in;
+        private final Messages messages;
+        private final byte[] buffer = new byte[16 * 1024];
+        private byte[] line = new byte[1024];
+        private int lineLength;
+        private byte[] data = new byte[1024];
+        private int dataLength = -1; // -1: no data field yet in this message
+        private String name;
+        private String id;
+        private boolean afterCarriageReturn;
+
+        SseParser(InputStream in, Messages messages) {
+            this.in = in;
+            this.messages = messages;
+        }
+
+        /** Reads messages until the stream ends. */
+        void run() throws IOException {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                int lineStart = 0;
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (b != '\n' && b != '\r') {
+                        continue;
+                    }
+                    boolean secondHalfOfCrLf = b == '\n' && afterCarriageReturn && i == lineStart && lineLength == 0;
+                    afterCarriageReturn = b == '\r';
+                    if (!secondHalfOfCrLf) {
+                        append(buffer, lineStart, i - lineStart);
+                        line();
+                        lineLength = 0;
+                    }
+                    lineStart = i + 1;
+                }
+                if (lineStart < n) {
+                    afterCarriageReturn = false;
+                    append(buffer, lineStart, n - lineStart);
+                }
+            }
+        }
+
+        private void append(byte[] bytes, int offset, int length) {
+            if (lineLength + length > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+            }
+            System.arraycopy(bytes, offset, line, lineLength, length);
+            lineLength += length;
+        }
+
+        private void line() throws IOException {
+            if (lineLength == 0) {
+                if (dataLength >= 0) {
+                    messages.message(name == null ? "message" : name, id, Arrays.copyOf(data, dataLength));
+                }
+                name = null;
+                dataLength = -1;
+                return;
+            }
+            if (line[0] == ':') {
+                return; // a comment, such as the server's keep-alive
+            }
+            int colon = 0;
+            while (colon < lineLength && line[colon] != ':') {
+                colon++;
+            }
+            int valueStart = colon < lineLength ? colon + 1 : lineLength;
+            if (valueStart < lineLength && line[valueStart] == ' ') {
+                valueStart++;
+            }
+            int valueLength = lineLength - valueStart;
+            if (isField(DATA, colon)) {
+                int joined = dataLength < 0 ? valueLength : dataLength + 1 + valueLength;
+                if (joined > data.length) {
+                    data = Arrays.copyOf(data, Math.max(data.length * 2, joined));
+                }
+                if (dataLength >= 0) {
+                    data[dataLength++] = '\n';
+                } else {
+                    dataLength = 0;
+                }
+                System.arraycopy(line, valueStart, data, dataLength, valueLength);
+                dataLength += valueLength;
+            } else if (isField(EVENT, colon)) {
+                name = new String(line, valueStart, valueLength, StandardCharsets.UTF_8);
+            } else if (isField(ID, colon)) {
+                id = new String(line, valueStart, valueLength, StandardCharsets.UTF_8);
+            }
+            // "retry" and unknown fields are ignored: the reconnection delay is this client's own
+        }
+
+        private boolean isField(byte[] field, int nameLength) {
+            return nameLength == field.length && Arrays.equals(line, 0, nameLength, field, 0, nameLength);
+        }
+    }
+
     @Override
     public void close() {
         for (SseSubscription subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }
-        http.shutdownNow();
+        connections.close();
     }
 
     // ---- requests and answers
 
     private JsonNode get(String path, Map<String, String> query) {
-        HttpRequest request = request(path, query).GET().build();
-        HttpResponse<byte[]> response;
+        return json(send("GET", path, query, null, null));
+    }
+
+    /** One request and its whole answer, on the calling thread; a server out of reach is {@code unavailable}. */
+    private Response send(String method, String path, Map<String, String> query, String contentType, byte[] body) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return connections.exchange(method, target(path, query), contentType, body);
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(e);
         }
-        return json(response);
     }
 
-    private HttpRequest.Builder request(String path, Map<String, String> query) {
-        return HttpRequest.newBuilder(uri(path, query)).timeout(REQUEST_TIMEOUT).header("Accept", JSON);
-    }
-
-    private URI uri(String path, Map<String, String> query) {
+    /** The request target: the base URL's path, then the API path, then the query. */
+    private String target(String path, Map<String, String> query) {
         StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> params.add(name + "=" + encode(value)));
-        return URI.create(base + path + params);
+        return basePath + path + params;
     }
 
     /** The body of a 2xx answer, or the exception its error body names. */
-    private JsonNode json(HttpResponse<byte[]> response) {
-        if (response.statusCode() / 100 != 2) {
-            throw failure(response.statusCode(), response.body());
+    private JsonNode json(Response response) {
+        if (response.status() / 100 != 2) {
+            throw failure(response.status(), response.body());
         }
         try {
             return Json.MAPPER.readTree(response.body());
@@ -449,12 +681,529 @@ public final class HttpEventStore implements EventStore {
             why = "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
         } else if (cause instanceof ConnectException) {
             why = "connection refused";
-        } else if (cause instanceof InterruptedException) {
+        } else if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
             why = "interrupted";
         } else {
             why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         }
         return new StoreUnavailableException("cannot reach the server at " + base + " (" + why + ")", cause);
+    }
+
+    // ---- HTTP/1.1
+
+    /** A whole answer: status and body. */
+    private record Response(int status, byte[] body) {
+    }
+
+    /**
+     * An answer's status line and the headers that say how its body ends.
+     *
+     * @param contentLength the body's length, or -1 when chunked or ended by closing the connection
+     * @param keepAlive     whether the connection can carry another request after this body
+     */
+    private record ResponseHead(int status, long contentLength, boolean chunked, boolean keepAlive) {
+        boolean hasNoBody() {
+            return status == 204 || status == 304;
+        }
+    }
+
+    /**
+     * Keep-alive connections to the server, most recently used first, each carrying one exchange at a
+     * time on the thread that asked for it.
+     *
+     * <p>Design note: the JDK's {@code java.net.http.HttpClient} hands every exchange between the
+     * calling thread, its one selector thread and its executor. With 64 clients and the server sharing
+     * 2 cores those hand-offs were the bottleneck: W2 over HTTP, durability none, made 1,400–4,000
+     * appends/s with it (send or sendAsync, default, direct or virtual-thread executor, platform or
+     * virtual clients) against 14,400/s for blocking sockets written and read by the calling thread,
+     * on the same server in the same minute. Hence this small client. Thread-safe.
+     */
+    private static final class ConnectionPool {
+        /** Idle connections older than this are closed rather than reused: the JDK client's default keep-alive. */
+        private static final long KEEP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+        /**
+         * Exchanges in progress at once; more wait for one to end. Without a bound, async appends to a
+         * server that falls behind open a connection each: W6 over HTTP on a loaded machine reached
+         * ~2,000 connections (each a virtual thread and buffers on the server too) and ran a 1 GiB heap
+         * out of memory. 128 leaves W2's 64 synchronous clients unthrottled. Subscriptions' own
+         * connections are not counted.
+         */
+        private static final int MAX_EXCHANGES = 128;
+
+        private final String host;
+        private final int port;
+        private final boolean tls;
+        private final String hostHeader;
+        private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+        private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+        private final Semaphore exchanges = new Semaphore(MAX_EXCHANGES);
+        private volatile boolean closed;
+
+        ConnectionPool(URI base) {
+            this.tls = base.getScheme().equals("https");
+            this.host = base.getHost();
+            this.port = base.getPort() >= 0 ? base.getPort() : tls ? 443 : 80;
+            this.hostHeader = base.getRawAuthority().substring(base.getRawAuthority().lastIndexOf('@') + 1);
+        }
+
+        /**
+         * Sends one request and reads its whole answer. A GET that finds its kept-alive connection
+         * closed by the server before any answer goes once more on a new connection; other methods do
+         * not (the server may have done them), as with the JDK client.
+         */
+        Response exchange(String method, String target, String contentType, byte[] body) throws IOException {
+            try {
+                exchanges.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a connection");
+            }
+            try {
+                return exchangeOnConnection(method, target, contentType, body);
+            } finally {
+                exchanges.release();
+            }
+        }
+
+        private Response exchangeOnConnection(String method, String target, String contentType, byte[] body) throws IOException {
+            Map<String, String> headers = contentType == null ? Map.of() : Map.of("Content-Type", contentType);
+            for (int attempt = 0; ; attempt++) {
+                Connection connection = lease();
+                boolean reused = connection.exchanges > 0;
+                try {
+                    connection.send(method, target, JSON, headers, body);
+                    ResponseHead head = connection.readHead();
+                    byte[] bytes = head.hasNoBody() ? new byte[0]
+                            : head.contentLength() >= 0 ? connection.readFully(head.contentLength())
+                            : connection.body(head).readAllBytes();
+                    release(connection, head.keepAlive());
+                    return new Response(head.status(), bytes);
+                } catch (IOException | RuntimeException e) {
+                    connection.close();
+                    if (e instanceof NoAnswer && reused && attempt == 0 && method.equals("GET")) {
+                        continue;
+                    }
+                    throw e;
+                }
+            }
+        }
+
+        /** A new connection for the caller alone (a subscription's); it never returns to the pool. */
+        Connection open() throws IOException {
+            if (closed) {
+                throw new IOException("the client is closed");
+            }
+            Connection connection = Connection.open(host, port, tls, hostHeader, this);
+            open.add(connection);
+            if (closed) {
+                connection.close();
+                throw new IOException("the client is closed");
+            }
+            return connection;
+        }
+
+        private Connection lease() throws IOException {
+            Connection connection;
+            while ((connection = idle.pollFirst()) != null) {
+                if (System.nanoTime() - connection.idleSince < KEEP_IDLE_NANOS && !connection.closedByServer()) {
+                    return connection;
+                }
+                connection.close();
+            }
+            return open();
+        }
+
+        private void release(Connection connection, boolean keepAlive) {
+            if (!keepAlive || closed) {
+                connection.close();
+                return;
+            }
+            connection.idleSince = System.nanoTime();
+            idle.offerFirst(connection);
+            Connection oldest = idle.peekLast(); // the least used: close it once it has idled too long
+            if (oldest != null && System.nanoTime() - oldest.idleSince > KEEP_IDLE_NANOS && idle.removeLastOccurrence(oldest)) {
+                oldest.close();
+            }
+        }
+
+        void forget(Connection connection) {
+            open.remove(connection);
+        }
+
+        /** Closes every connection, idle or in use: exchanges in progress fail as unavailable. */
+        void close() {
+            closed = true;
+            for (Connection connection : List.copyOf(open)) {
+                connection.close();
+            }
+            idle.clear();
+        }
+    }
+
+    /** The server closed the connection before a single byte of the answer. */
+    private static final class NoAnswer extends EOFException {
+        NoAnswer() {
+            super("the server closed the connection without answering");
+        }
+    }
+
+    /**
+     * One HTTP/1.1 connection: writes a request in one write, reads the answer through its own
+     * buffer. Not thread-safe: one exchange at a time.
+     */
+    private static final class Connection implements AutoCloseable {
+        private static final int MAX_LINE = 64 * 1024;
+
+        private final Socket socket;
+        private final SocketChannel channel; // null over TLS
+        private final InputStream in;
+        private final OutputStream out;
+        private final String hostHeader;
+        private final ConnectionPool pool;
+        private final byte[] buffer = new byte[16 * 1024];
+        private final ByteBuffer probe = ByteBuffer.allocate(1);
+        private int position;
+        private int limit;
+        private volatile long idleSince;
+        private long exchanges;
+
+        private Connection(Socket socket, SocketChannel channel, String hostHeader, ConnectionPool pool) throws IOException {
+            this.socket = socket;
+            this.channel = channel;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+            this.hostHeader = hostHeader;
+            this.pool = pool;
+        }
+
+        static Connection open(String host, int port, boolean tls, String hostHeader, ConnectionPool pool) throws IOException {
+            SocketChannel channel = SocketChannel.open();
+            Socket socket = channel.socket();
+            try {
+                socket.setTcpNoDelay(true); // a request is one write; nothing to wait for
+                try {
+                    socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+                } catch (SocketTimeoutException e) {
+                    throw new HttpConnectTimeoutException("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
+                }
+                socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+                if (!tls) {
+                    return new Connection(socket, channel, hostHeader, pool);
+                }
+                SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(socket, host, port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.startHandshake();
+                return new Connection(secure, null, hostHeader, pool);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        /** Writes the request line, headers and body in one write. */
+        void send(String method, String target, String accept, Map<String, String> headers, byte[] body) throws IOException {
+            StringBuilder head = new StringBuilder(160 + target.length())
+                    .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(hostHeader).append("\r\n")
+                    .append("Accept: ").append(accept).append("\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            if (body != null) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+            int bodyLength = body == null ? 0 : body.length;
+            byte[] request = new byte[headBytes.length + bodyLength];
+            System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+            if (body != null) {
+                System.arraycopy(body, 0, request, headBytes.length, bodyLength);
+            }
+            out.write(request);
+            out.flush();
+            exchanges++;
+        }
+
+        /** The status line and headers of the answer; informational (1xx) answers are skipped. */
+        ResponseHead readHead() throws IOException {
+            while (true) {
+                if (position == limit && fill() < 0) {
+                    throw new NoAnswer();
+                }
+                String statusLine = line();
+                if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
+                    throw new IOException("not an HTTP/1.1 answer: " + statusLine);
+                }
+                int status;
+                try {
+                    status = Integer.parseInt(statusLine, 9, 12, 10);
+                } catch (NumberFormatException e) {
+                    throw new IOException("not an HTTP/1.1 status line: " + statusLine);
+                }
+                boolean keepAlive = statusLine.startsWith("HTTP/1.1");
+                long contentLength = -1;
+                boolean chunked = false;
+                String header;
+                while (!(header = line()).isEmpty()) {
+                    int colon = header.indexOf(':');
+                    if (colon <= 0) {
+                        continue;
+                    }
+                    String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                    String value = header.substring(colon + 1).trim();
+                    switch (name) {
+                        case "content-length" -> contentLength = parseLength(value);
+                        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                        case "connection" -> {
+                            String token = value.toLowerCase(Locale.ROOT);
+                            if (token.contains("close")) {
+                                keepAlive = false;
+                            } else if (token.contains("keep-alive")) {
+                                keepAlive = true;
+                            }
+                        }
+                        default -> {
+                            // not needed to read the answer
+                        }
+                    }
+                }
+                if (status >= 100 && status < 200) {
+                    continue;
+                }
+                if (chunked) {
+                    contentLength = -1;
+                }
+                boolean delimited = chunked || contentLength >= 0 || status == 204 || status == 304;
+                return new ResponseHead(status, contentLength, chunked, keepAlive && delimited);
+            }
+        }
+
+        private static long parseLength(String value) throws IOException {
+            try {
+                long length = Long.parseLong(value);
+                if (length < 0) {
+                    throw new NumberFormatException();
+                }
+                return length;
+            } catch (NumberFormatException e) {
+                throw new IOException("a bad Content-Length: " + value);
+            }
+        }
+
+        /** The body after {@code head}, as the server delimits it; ends where the body ends. */
+        InputStream body(ResponseHead head) {
+            if (head.hasNoBody()) {
+                return InputStream.nullInputStream();
+            }
+            if (head.chunked()) {
+                return new ChunkedBody();
+            }
+            return head.contentLength() >= 0 ? new LengthBody(head.contentLength()) : new UntilClosedBody();
+        }
+
+        byte[] readFully(long length) throws IOException {
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new IOException("an answer of " + length + " bytes is too large");
+            }
+            byte[] bytes = new byte[(int) length];
+            int done = 0;
+            while (done < bytes.length) {
+                int n = read(bytes, done, bytes.length - done);
+                if (n < 0) {
+                    throw new EOFException("the answer ended after " + done + " of " + length + " bytes");
+                }
+                done += n;
+            }
+            return bytes;
+        }
+
+        /** Reads into {@code target} from the buffer, or straight from the socket when the buffer is empty. */
+        private int read(byte[] target, int offset, int length) throws IOException {
+            if (position == limit) {
+                if (length >= buffer.length) {
+                    return readSocket(target, offset, length);
+                }
+                if (fill() < 0) {
+                    return -1;
+                }
+            }
+            int n = Math.min(length, limit - position);
+            System.arraycopy(buffer, position, target, offset, n);
+            position += n;
+            return n;
+        }
+
+        private int fill() throws IOException {
+            int n = readSocket(buffer, 0, buffer.length);
+            position = 0;
+            limit = Math.max(n, 0);
+            return n;
+        }
+
+        private int readSocket(byte[] target, int offset, int length) throws IOException {
+            try {
+                return in.read(target, offset, length);
+            } catch (SocketTimeoutException e) {
+                throw new HttpTimeoutException("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+            }
+        }
+
+        /** One line of the head, without its CRLF (or LF). */
+        private String line() throws IOException {
+            StringBuilder text = new StringBuilder(64);
+            while (true) {
+                if (position == limit && fill() < 0) {
+                    throw new EOFException("the answer ended in its headers");
+                }
+                byte b = buffer[position++];
+                if (b == '\n') {
+                    int end = text.length();
+                    if (end > 0 && text.charAt(end - 1) == '\r') {
+                        text.setLength(end - 1);
+                    }
+                    return text.toString();
+                }
+                if (text.length() >= MAX_LINE) {
+                    throw new IOException("a header line of the answer is longer than " + MAX_LINE + " bytes");
+                }
+                text.append((char) (b & 0xff));
+            }
+        }
+
+        /**
+         * Whether the server closed this idle connection (its idle timeout, a restart): a read that does
+         * not wait finds the end of the stream. Over TLS there is no such read; only age retires those.
+         */
+        boolean closedByServer() {
+            if (position < limit) {
+                return true; // bytes nobody asked for: not a clean connection
+            }
+            if (channel == null) {
+                return false;
+            }
+            try {
+                channel.configureBlocking(false);
+                try {
+                    probe.clear();
+                    return channel.read(probe) != 0;
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.forget(this);
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+
+        /** A body that ends when the server closes the connection (neither a length nor chunks). */
+        private final class UntilClosedBody extends InputStream {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                return length == 0 ? 0 : Connection.this.read(target, offset, length);
+            }
+        }
+
+        /** A body of a known length. */
+        private final class LengthBody extends InputStream {
+            private long remaining;
+
+            LengthBody(long length) {
+                this.remaining = length;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                if (remaining == 0) {
+                    return -1;
+                }
+                int n = Connection.this.read(target, offset, (int) Math.min(length, remaining));
+                if (n < 0) {
+                    throw new EOFException("the answer ended " + remaining + " bytes early");
+                }
+                remaining -= n;
+                return n;
+            }
+        }
+
+        /** A body in chunks (RFC 9112, 7.1): size line, bytes, CRLF, until a chunk of size 0 and the trailers. */
+        private final class ChunkedBody extends InputStream {
+            private long remaining;
+            private boolean ended;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
+                while (remaining == 0) {
+                    if (ended) {
+                        return -1;
+                    }
+                    nextChunk();
+                }
+                int n = Connection.this.read(target, offset, (int) Math.min(length, remaining));
+                if (n < 0) {
+                    throw new EOFException("the answer ended inside a chunk");
+                }
+                remaining -= n;
+                if (remaining == 0) {
+                    String crlf = line();
+                    if (!crlf.isEmpty()) {
+                        throw new IOException("a chunk is not followed by CRLF");
+                    }
+                }
+                return n;
+            }
+
+            private void nextChunk() throws IOException {
+                String sizeLine = line();
+                int extension = sizeLine.indexOf(';');
+                String size = (extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim();
+                try {
+                    remaining = Long.parseLong(size, 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a bad chunk size: " + sizeLine);
+                }
+                if (remaining < 0) {
+                    throw new IOException("a bad chunk size: " + sizeLine);
+                }
+                if (remaining == 0) {
+                    ended = true;
+                    while (!line().isEmpty()) {
+                        // trailers: not needed
+                    }
+                }
+            }
+        }
     }
 
     // ---- the wire format

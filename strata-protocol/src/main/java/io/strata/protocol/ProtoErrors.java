@@ -116,6 +116,34 @@ public final class ProtoErrors {
         return Optional.of(fromProto(trailers.get(ERROR_KEY)));
     }
 
+    /**
+     * A message refused by the receiving transport for its size, as {@code too_large}: grpc-java checks
+     * its maximum inbound message size before any of Strata's code runs, and ends the call with
+     * {@code RESOURCE_EXHAUSTED} and the description {@code "gRPC message exceeds maximum size L: N"}, no
+     * trailer. This holds both ways: a request over the server's limit (the HTTP body limit, 16 MiB by
+     * default), and an answer over the client's ({@code maxInboundMessageSize}, 4 MiB by default).
+     * Empty for any other failure.
+     */
+    public static Optional<TooLargeException> messageTooLarge(StatusRuntimeException failure) {
+        Status status = failure.getStatus();
+        String description = status.getDescription();
+        if (status.getCode() != Status.Code.RESOURCE_EXHAUSTED || description == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher sizes = MESSAGE_TOO_LARGE.matcher(description);
+        if (!sizes.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TooLargeException("a gRPC message", Long.parseLong(sizes.group(1)), Long.parseLong(sizes.group(2))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final java.util.regex.Pattern MESSAGE_TOO_LARGE =
+            java.util.regex.Pattern.compile("gRPC message exceeds maximum size (\\d+): (\\d+)");
+
     private static Optional<ErrorCode> errorCode(String wireName) {
         for (ErrorCode code : ErrorCode.values()) {
             if (code.wireName().equals(wireName)) {

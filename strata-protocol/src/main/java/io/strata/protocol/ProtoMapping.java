@@ -98,6 +98,23 @@ public final class ProtoMapping {
         };
     }
 
+    /**
+     * The request of an append; {@code correlationId} matters only on {@code AppendStream} (0 for a unary
+     * {@code Append}).
+     */
+    public static io.strata.protocol.v1.AppendRequest appendRequest(long correlationId, String stream,
+                                                                    io.strata.core.ExpectedRevision expected,
+                                                                    List<io.strata.core.EventData> events) {
+        io.strata.protocol.v1.AppendRequest.Builder proto = io.strata.protocol.v1.AppendRequest.newBuilder()
+                .setCorrelationId(correlationId)
+                .setStream(stream)
+                .setExpectedRevision(toProto(expected));
+        for (io.strata.core.EventData event : events) {
+            proto.addEvents(toProto(event));
+        }
+        return proto.build();
+    }
+
     public static io.strata.protocol.v1.AppendResult toProto(io.strata.core.AppendResult result) {
         return io.strata.protocol.v1.AppendResult.newBuilder()
                 .setStream(result.stream())
@@ -224,6 +241,21 @@ public final class ProtoMapping {
         return new EventFilter(new HashSet<>(proto.getTypesList()),
                 proto.hasCategory() ? Optional.of(proto.getCategory()) : Optional.empty(),
                 proto.hasStreamPrefix() ? Optional.of(proto.getStreamPrefix()) : Optional.empty());
+    }
+
+    /** A subscription to {@code stream} from revision {@code from} ({@link ReadStreamOptions#END}: live only). */
+    public static io.strata.protocol.v1.SubscribeToStreamRequest subscribeToStreamRequest(String stream, long from) {
+        return io.strata.protocol.v1.SubscribeToStreamRequest.newBuilder().setStream(stream).setFrom(from).build();
+    }
+
+    /** A subscription to {@code $all} from position {@code from} ({@link ReadAllOptions#END}: live only). */
+    public static io.strata.protocol.v1.SubscribeToAllRequest subscribeToAllRequest(long from, EventFilter filter) {
+        io.strata.protocol.v1.SubscribeToAllRequest.Builder proto = io.strata.protocol.v1.SubscribeToAllRequest.newBuilder()
+                .setFrom(from);
+        if (!filter.isAll()) {
+            proto.setFilter(toProto(filter));
+        }
+        return proto.build();
     }
 
     /** A subscription's start: a revision or position, where {@code Long.MAX_VALUE} means live only. */

@@ -2,6 +2,7 @@ package io.strata.server;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.strata.core.ErrorCode;
 import io.strata.core.ExpectedRevision;
 import io.strata.core.IdempotencyConflictException;
@@ -89,34 +90,81 @@ final class Errors {
     }
 
     /**
+     * Helidon's message when the header block is over {@code Http1Config.maxHeadersSize}
+     * ({@code Http1HeadersParser}, Helidon 4.5). Helidon answers that with 400, and it is the only
+     * thing that tells it from a malformed header: {@code HttpLayerErrorsTest} fails if an upgrade changes it.
+     */
+    static final String HELIDON_HEADERS_TOO_LARGE = "Header size exceeded";
+    /** Helidon's placeholder for a message it does not trust to show the client. */
+    private static final String HELIDON_UNSAFE_MESSAGE = "Bad request, see server log for more information";
+    private static final int MAX_ECHOED_MESSAGE = 200;
+    private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
+
+    /**
      * Answers what Helidon rejects before any route runs (a malformed or oversized request line or header
      * block, a bad chunk, ...) with the same JSON error body, and closes the connection.
+     *
+     * <ul>
+     *   <li>request line over {@code maxHeaderBytes}: 414 URI Too Long (Helidon's own status)</li>
+     *   <li>header block over {@code maxHeaderBytes}: 431 Request Header Fields Too Large (RFC 6585)
+     *       where Helidon says 400 — recognised by Helidon's message, which reaches a direct handler
+     *       only when the listener's {@code ErrorHandling.includeEntity} is on; without it, 400</li>
+     *   <li>body over {@code maxRequestBytes}: 413</li>
+     *   <li>anything else malformed: 400 {@code invalid_request}</li>
+     * </ul>
+     * All three "too large" answers have code {@code too_large} and the limit in {@code limit}, as 413
+     * has in spec/http-api.md; 414 and 431 are not in that table, whose only size status is 413.
      */
     static DirectHandler directHandler(ServerConfig config) {
         return (request, eventType, status, headers, message) -> {
-            int code = status.code();
-            ObjectNode error;
-            if (code == 413) {
-                error = error("too_large", "the request is too large");
-                error.put("limit", config.maxRequestBytes());
-            } else if (code == 414 || code == 431) {
-                error = error("too_large", "the request line or its headers are too large");
-                error.put("limit", config.maxHeaderBytes());
-            } else if (code >= 500) {
-                LOG.log(Level.WARNING, "request rejected by the HTTP layer: " + status + ": " + message);
-                error = error(code == 505 ? "invalid_request" : "internal", "the server failed to process the request");
-            } else {
-                error = error("invalid_request", "malformed HTTP request"
-                        + (message == null || message.isBlank() ? "" : ": " + message));
-            }
+            Answer answer = directAnswer(config, status.code(), message);
+            Status answerStatus = answer.status() == status.code() ? status
+                    : answer.status() == 431 ? HEADERS_TOO_LARGE : Status.create(answer.status());
             headers.set(HeaderNames.CONTENT_TYPE, "application/json");
             return DirectHandler.TransportResponse.builder()
-                    .status(status)
+                    .status(answerStatus)
                     .headers(headers)
-                    .entity(WireJson.bytes(wrap(code, error).body()))
+                    .entity(WireJson.bytes(answer.body()))
                     .keepAlive(false)
                     .build();
         };
+    }
+
+    /** The answer to a request Helidon rejected with {@code status} and {@code message} (null when it gave none). */
+    static Answer directAnswer(ServerConfig config, int status, String message) {
+        ObjectNode error;
+        if (status == 413) {
+            error = error("too_large", "the request is over the limit of " + config.maxRequestBytes() + " bytes");
+            error.put("limit", config.maxRequestBytes());
+        } else if (status == 414) {
+            error = error("too_large", "the request line is over the limit of " + config.maxHeaderBytes() + " bytes");
+            error.put("limit", config.maxHeaderBytes());
+        } else if (status == 431 || (status == 400 && HELIDON_HEADERS_TOO_LARGE.equals(message))) {
+            status = 431;
+            error = error("too_large", "the request's headers are over the limit of " + config.maxHeaderBytes() + " bytes");
+            error.put("limit", config.maxHeaderBytes());
+        } else if (status >= 500) {
+            LOG.log(Level.WARNING, "request rejected by the HTTP layer: " + status + ": " + message);
+            error = error(status == 505 ? "invalid_request" : "internal", "the server failed to process the request");
+        } else {
+            error = error("invalid_request", "malformed HTTP request" + echoed(message));
+        }
+        return wrap(status, error);
+    }
+
+    /** Helidon's reason, when it gave one worth showing: its first line, shortened (some end in a hex dump). */
+    private static String echoed(String message) {
+        if (message == null || message.isBlank() || message.equals(HELIDON_UNSAFE_MESSAGE)) {
+            return "";
+        }
+        String line = message.lines().findFirst().orElse("").strip();
+        if (line.endsWith(":")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        if (line.length() > MAX_ECHOED_MESSAGE) {
+            line = line.substring(0, MAX_ECHOED_MESSAGE) + "...";
+        }
+        return line.isEmpty() ? "" : ": " + line;
     }
 
     private static void putExpected(ObjectNode error, ExpectedRevision expected) {

@@ -46,16 +46,20 @@ final class HttpApi {
     private final BooleanSupplier ready;
     private final SseEndpoint sse;
     private final ServerMetrics metrics;
+    private final GroupsHttpApi groups;
 
-    HttpApi(EventStore store, ServerConfig config, BooleanSupplier ready, SseEndpoint sse, ServerMetrics metrics) {
+    HttpApi(EventStore store, ServerConfig config, BooleanSupplier ready, SseEndpoint sse, ServerMetrics metrics,
+            GroupsHttpApi groups) {
         this.store = store;
         this.config = config;
         this.ready = ready;
         this.sse = sse;
         this.metrics = metrics;
+        this.groups = groups;
     }
 
     void routes(HttpRouting.Builder routing) {
+        groups.routes(routing);
         routing.post("/v1/streams/*", guarded(this::append))
                 .get("/v1/streams/*", guarded(this::readStream))
                 .any("/v1/streams/*", notAllowed("GET, POST"))

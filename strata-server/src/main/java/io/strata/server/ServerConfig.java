@@ -10,11 +10,15 @@ import java.util.Objects;
  * has a default.
  *
  * @param dataDirectory      the embedded store's folder
- * @param bindAddress        the address the HTTP listener binds (default {@code 127.0.0.1})
+ * @param bindAddress        the address the HTTP and gRPC listeners bind (default {@code 127.0.0.1})
  * @param httpPort           the HTTP port (default 7700; 0 picks a free one)
+ * @param grpcPort           the gRPC port (default 7701, or 0 when {@code httpPort} is 0 and no gRPC port was
+ *                           set, so a test asking for a free HTTP port cannot collide on 7701; 0 picks a
+ *                           free one)
  * @param durability         what an acknowledged append means (default fsync)
  * @param maxEventBytes      the largest data + metadata of one event (default 1 MiB)
- * @param maxRequestBytes    the largest request body (default 16 MiB)
+ * @param maxRequestBytes    the largest request body (HTTP) and request message (gRPC; at most 2 GiB - 1)
+ *                           (default 16 MiB)
  * @param maxEventsPerAppend the most events in one append (default 10,000)
  * @param sseBufferEvents    events buffered per SSE client before its stream is closed (default 10,000)
  * @param sseKeepAlive       the longest silence on an SSE stream before a keep-alive comment (default 15 s)
@@ -23,13 +27,24 @@ import java.util.Objects;
  *                           16 KiB each); a request over it is answered 4xx and its connection closed
  * @param idleTimeout        how long a connection may sit without a request in progress (e.g. a client that
  *                           never finishes its request line) before the server closes it (default 60 s)
+ * @param grpcMaxCallsPerConnection the most concurrent gRPC calls on one connection (HTTP/2
+ *                           MAX_CONCURRENT_STREAMS; default 1,000); more wait in the client
+ * @param grpcAppendsInFlight appends one {@code AppendStream} call may have in flight (read, not yet
+ *                           answered) before the server stops reading from it (default 256)
+ * @param grpcSubscriberBufferEvents events buffered per gRPC subscription while its client is not ready
+ *                           (default 1,024; the buffer also stops at 4 MiB)
+ * @param grpcSubscriberStallTimeout how long a gRPC subscription may find its buffer full without its client
+ *                           taking anything before the call is ended {@code RESOURCE_EXHAUSTED} (default 30 s)
  */
-public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort, Durability durability,
+public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort, int grpcPort, Durability durability,
                            int maxEventBytes, long maxRequestBytes, int maxEventsPerAppend,
                            int sseBufferEvents, Duration sseKeepAlive, int memtableEntries,
-                           int maxHeaderBytes, Duration idleTimeout) {
+                           int maxHeaderBytes, Duration idleTimeout, int grpcMaxCallsPerConnection,
+                           int grpcAppendsInFlight, int grpcSubscriberBufferEvents,
+                           Duration grpcSubscriberStallTimeout) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 7700;
+    public static final int DEFAULT_GRPC_PORT = 7701;
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -39,8 +54,21 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(grpcSubscriberStallTimeout, "grpcSubscriberStallTimeout");
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort must be 0 to 65535, got " + httpPort);
+        }
+        if (grpcPort < 0 || grpcPort > 65535) {
+            throw new IllegalArgumentException("grpcPort must be 0 to 65535, got " + grpcPort);
+        }
+        if (grpcPort != 0 && grpcPort == httpPort) {
+            throw new IllegalArgumentException("httpPort and grpcPort must differ, both are " + grpcPort);
+        }
+        if (grpcMaxCallsPerConnection < 1 || grpcAppendsInFlight < 1 || grpcSubscriberBufferEvents < 1) {
+            throw new IllegalArgumentException("gRPC limits must be positive");
+        }
+        if (grpcSubscriberStallTimeout.isNegative() || grpcSubscriberStallTimeout.isZero()) {
+            throw new IllegalArgumentException("grpcSubscriberStallTimeout must be positive");
         }
         if (maxEventBytes < 1 || maxRequestBytes < 1 || maxEventsPerAppend < 1 || sseBufferEvents < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -64,6 +92,7 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         private final Path dataDirectory;
         private String bindAddress = DEFAULT_BIND;
         private int httpPort = DEFAULT_HTTP_PORT;
+        private int grpcPort = -1; // unset: DEFAULT_GRPC_PORT, or 0 when httpPort is 0
         private Durability durability = Durability.FSYNC;
         private int maxEventBytes = 1 << 20;
         private long maxRequestBytes = 16L << 20;
@@ -73,6 +102,10 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         private int memtableEntries;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int grpcMaxCallsPerConnection = 1_000;
+        private int grpcAppendsInFlight = 256;
+        private int grpcSubscriberBufferEvents = 1_024;
+        private Duration grpcSubscriberStallTimeout = Duration.ofSeconds(30);
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
@@ -85,6 +118,15 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
 
         public Builder httpPort(int httpPort) {
             this.httpPort = httpPort;
+            return this;
+        }
+
+        /** The gRPC port (default 7701; 0 picks a free one). */
+        public Builder grpcPort(int grpcPort) {
+            if (grpcPort < 0 || grpcPort > 65535) {
+                throw new IllegalArgumentException("grpcPort must be 0 to 65535, got " + grpcPort);
+            }
+            this.grpcPort = grpcPort;
             return this;
         }
 
@@ -136,10 +178,36 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
             return this;
         }
 
+        /** Concurrent gRPC calls per connection (default 1,000). */
+        public Builder grpcMaxCallsPerConnection(int grpcMaxCallsPerConnection) {
+            this.grpcMaxCallsPerConnection = grpcMaxCallsPerConnection;
+            return this;
+        }
+
+        /** Appends in flight per {@code AppendStream} call before the server stops reading it (default 256). */
+        public Builder grpcAppendsInFlight(int grpcAppendsInFlight) {
+            this.grpcAppendsInFlight = grpcAppendsInFlight;
+            return this;
+        }
+
+        /** Events buffered per gRPC subscription (default 1,024). */
+        public Builder grpcSubscriberBufferEvents(int grpcSubscriberBufferEvents) {
+            this.grpcSubscriberBufferEvents = grpcSubscriberBufferEvents;
+            return this;
+        }
+
+        /** How long a gRPC subscriber may take nothing from a full buffer before it is ended (default 30 s). */
+        public Builder grpcSubscriberStallTimeout(Duration grpcSubscriberStallTimeout) {
+            this.grpcSubscriberStallTimeout = grpcSubscriberStallTimeout;
+            return this;
+        }
+
         public ServerConfig build() {
-            return new ServerConfig(dataDirectory, bindAddress, httpPort, durability, maxEventBytes,
+            int grpc = grpcPort >= 0 ? grpcPort : httpPort == 0 ? 0 : DEFAULT_GRPC_PORT;
+            return new ServerConfig(dataDirectory, bindAddress, httpPort, grpc, durability, maxEventBytes,
                     maxRequestBytes, maxEventsPerAppend, sseBufferEvents, sseKeepAlive, memtableEntries,
-                    maxHeaderBytes, idleTimeout);
+                    maxHeaderBytes, idleTimeout, grpcMaxCallsPerConnection, grpcAppendsInFlight,
+                    grpcSubscriberBufferEvents, grpcSubscriberStallTimeout);
         }
     }
 }

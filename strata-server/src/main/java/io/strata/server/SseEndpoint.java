@@ -30,6 +30,12 @@ import java.util.logging.Logger;
  *                                            │ full: the stream is closed (client resumes with Last-Event-ID)
  *                                            └ empty for keep-alive interval: ": keep-alive" comment
  * </pre>
+ *
+ * <p>Design note: the queue fills when the client reads more slowly than events come, and then the
+ * request's thread is usually blocked in {@code emit}, its socket's buffers full. Setting a flag would
+ * not reach it, so an overflow also interrupts that (virtual) thread: an interrupt closes a socket a
+ * virtual thread is blocked on (JEP 444), which ends the write and the stream. Without it a client that
+ * stops reading kept its stream, thread and subscription open for as long as it kept the connection.
  */
 final class SseEndpoint {
     private static final Logger LOG = Logger.getLogger(SseEndpoint.class.getName());
@@ -101,6 +107,7 @@ final class SseEndpoint {
         SseSink sink = null;
         try {
             sink = res.sink(SseSink.TYPE);
+            session.attach(Thread.currentThread());
             long keepAliveMillis = config.sseKeepAlive().toMillis();
             while (!session.ended && !stopping) {
                 Object message = session.queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
@@ -108,7 +115,8 @@ final class SseEndpoint {
                     break;
                 }
                 if (message == null) {
-                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                    // The leading space makes the line read ": keep-alive", as spec/http-api.md writes it.
+                    sink.emit(SseEvent.builder().comment(" keep-alive").build());
                 } else if (message == CAUGHT_UP) {
                     sink.emit(SseEvent.builder().name("caught-up").data("{}").build());
                 } else {
@@ -123,23 +131,28 @@ final class SseEndpoint {
             // Most often the client went away; nothing to answer.
             LOG.log(Level.FINE, "SSE stream ended", e);
         } finally {
-            subscription.close();
-            sessions.remove(session);
+            session.detach();
             if (sink != null) {
                 try {
-                    sink.close();
+                    sink.close(); // after an abort still interrupted: cannot block on a client that does not read
                 } catch (RuntimeException e) {
                     LOG.log(Level.FINE, "closing an SSE stream", e);
                 }
             }
+            if (session.interrupted) {
+                // Ours, and done with: the subscription's close below waits, and the thread goes back to Helidon.
+                Thread.interrupted();
+            }
+            subscription.close();
+            sessions.remove(session);
         }
     }
 
-    /** Ends every open stream: the server is closing. */
+    /** Ends every open stream, even one whose client does not read: the server is closing. */
     void stop() {
         stopping = true;
         for (Session session : sessions) {
-            session.end();
+            session.abort();
         }
     }
 
@@ -147,6 +160,10 @@ final class SseEndpoint {
     private static final class Session implements SubscriptionListener {
         final BlockingQueue<Object> queue;
         volatile boolean ended;
+        /** Whether {@link #abort} interrupted the streaming thread (read by that thread only, after detach). */
+        boolean interrupted;
+        /** The request's thread while it streams; guarded by {@code this}, so it is interrupted only then. */
+        private Thread streamer;
 
         Session(int capacity) {
             this.queue = new ArrayBlockingQueue<>(capacity);
@@ -155,25 +172,43 @@ final class SseEndpoint {
         @Override
         public void onEvent(RecordedEvent event) {
             if (!queue.offer(event)) {
-                end(); // overflow: the client reads too slowly
+                abort(); // overflow: the client reads too slowly, or not at all
             }
         }
 
         @Override
         public void onCaughtUp() {
             if (!queue.offer(CAUGHT_UP)) {
-                end();
+                abort();
             }
         }
 
         @Override
         public void onError(Throwable error) {
-            end();
+            abort();
         }
 
-        void end() {
+        synchronized void attach(Thread thread) {
+            streamer = thread;
+        }
+
+        synchronized void detach() {
+            streamer = null;
+        }
+
+        /** Ends the stream now, also when its thread is blocked writing to a client that does not read. */
+        synchronized void abort() {
+            if (ended) {
+                return;
+            }
             ended = true;
+            // What is queued is not sent any more (the client resumes with Last-Event-ID): make room for END.
+            queue.clear();
             queue.offer(END);
+            if (streamer != null) {
+                interrupted = true;
+                streamer.interrupt();
+            }
         }
     }
 }

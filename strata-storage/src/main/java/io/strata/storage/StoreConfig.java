@@ -22,6 +22,7 @@ public final class StoreConfig {
     private final Duration batchedFsyncInterval;
     private final int writeQueueCapacity;
     private final FileIO fileIO;
+    private final SyncObserver syncObserver;
 
     private StoreConfig(Builder b) {
         this.directory = b.directory;
@@ -35,6 +36,7 @@ public final class StoreConfig {
         this.batchedFsyncInterval = b.batchedFsyncInterval;
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.fileIO = b.fileIO;
+        this.syncObserver = b.syncObserver;
     }
 
     public static Builder builder(Path directory) {
@@ -95,6 +97,36 @@ public final class StoreConfig {
         return fileIO;
     }
 
+    /** Told of every fsync of the log by the writer (default: nobody). */
+    public SyncObserver syncObserver() {
+        return syncObserver;
+    }
+
+    /**
+     * Hears how long the writer's fsyncs of the log take, e.g. to export them as a metric; the engine
+     * itself keeps no statistics.
+     *
+     * <p>Called on the writer thread right after each successful fsync of a log segment, before the
+     * appends it made durable are acknowledged: it must be quick (it delays them) and thread-safe if
+     * it shares state with other threads. An exception it throws is ignored: it never stops the
+     * writer. Not reported: fsyncs of index and checkpoint files, and the one of recovery on open.
+     */
+    @FunctionalInterface
+    public interface SyncObserver {
+        /** The default: hears nothing. */
+        SyncObserver NONE = (nanos, appends) -> {
+        };
+
+        /**
+         * One fsync of the log took {@code nanos}. {@code appends} is how many appends it made durable:
+         * the group commit's size in {@code fsync} mode, the appends since the previous fsync in
+         * {@code batched} mode. The fsync that seals a full segment reports 0 and leaves its appends to
+         * the next one, so that summed over all calls each append that wrote events counts once
+         * (an idempotent retry that wrote nothing does not count).
+         */
+        void synced(long nanos, int appends);
+    }
+
     public static final class Builder {
         private final Path directory;
         private Durability durability = Durability.FSYNC;
@@ -107,6 +139,7 @@ public final class StoreConfig {
         private Duration batchedFsyncInterval = Duration.ofMillis(10);
         private int writeQueueCapacity = 1 << 16;
         private FileIO fileIO = FileIO.standard();
+        private SyncObserver syncObserver = SyncObserver.NONE;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -165,6 +198,11 @@ public final class StoreConfig {
 
         public Builder fileIO(FileIO fileIO) {
             this.fileIO = Objects.requireNonNull(fileIO);
+            return this;
+        }
+
+        public Builder syncObserver(SyncObserver observer) {
+            this.syncObserver = Objects.requireNonNull(observer);
             return this;
         }
 

@@ -1,0 +1,156 @@
+package io.strata.server.grpc;
+
+import com.google.protobuf.CodedOutputStream;
+import io.strata.core.AllSlice;
+import io.strata.core.EventStore;
+import io.strata.core.Position;
+import io.strata.core.ReadAllOptions;
+import io.strata.core.ReadStreamOptions;
+import io.strata.core.StreamSlice;
+import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.v1.ReadAllRequest;
+import io.strata.protocol.v1.ReadAllResponse;
+import io.strata.protocol.v1.ReadStreamRequest;
+import io.strata.protocol.v1.ReadStreamResponse;
+import io.strata.protocol.v1.RecordedEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one page for {@code ReadStream} / {@code ReadAll}, capped by count and by bytes.
+ *
+ * <p>The engine caps a page by count only: 1,000 events of 1 MiB would be a 1 GB message, which no client
+ * accepts (grpc-java refuses more than 4 MiB by default) and which the server should not hold in memory.
+ * So a page holds at most {@code maxEvents} events and at most {@link #PAGE_BYTES} of serialized events
+ * (always at least one event), and {@code next} points at the first event left out, so a caller that
+ * follows {@code next} misses nothing.
+ *
+ * <p>Design note: the engine is asked in chunks, the first of {@value #FIRST_CHUNK} events and the next
+ * sized by the average event seen so far, so that a page of large events never reads far more than the
+ * page can carry (1,000 × 1 MiB would otherwise be read, then mostly dropped). Small events take two
+ * engine reads per page. A chunk that comes back short with a {@code next} (the engine's scan budget on a
+ * filtered read) ends the page there, as one engine read of the whole page would have.
+ */
+final class PageReader {
+    /** The grpc-java default limit on an inbound message, which clients keep unless they raise it. */
+    static final int CLIENT_MAX_MESSAGE_BYTES = 4 << 20;
+    /** Serialized events per page: under the client limit with room for the response's other fields. */
+    static final int PAGE_BYTES = CLIENT_MAX_MESSAGE_BYTES - (16 << 10);
+    static final int FIRST_CHUNK = 16;
+
+    private final EventStore store;
+    private final int maxEvents;
+    private final int pageBytes;
+
+    /**
+     * @param maxEvents the most events in a page, whatever the request asks (the HTTP API's limit, 1,000)
+     * @param pageBytes the most serialized event bytes in a page ({@link #PAGE_BYTES}; tests use less)
+     */
+    PageReader(EventStore store, int maxEvents, int pageBytes) {
+        this.store = store;
+        this.maxEvents = maxEvents;
+        this.pageBytes = pageBytes;
+    }
+
+    ReadStreamResponse readStream(ReadStreamRequest request) {
+        ReadStreamOptions options = ProtoMapping.fromProto(request);
+        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
+        ReadStreamOptions chunk = options.limit(page.nextChunk());
+        while (true) {
+            StreamSlice slice = store.readStream(request.getStream(), chunk);
+            page.lastRevision = slice.lastRevision();
+            page.stream = slice.stream();
+            for (io.strata.core.RecordedEvent event : slice.events()) {
+                if (!page.add(event)) {
+                    return page.streamResponse(event.revision());
+                }
+            }
+            if (slice.next().isEmpty() || page.isFull() || slice.events().size() < chunk.limit()) {
+                return page.streamResponse(slice.next().orElse(-1));
+            }
+            chunk = chunk.from(slice.next().getAsLong()).limit(page.nextChunk());
+        }
+    }
+
+    ReadAllResponse readAll(ReadAllRequest request) {
+        ReadAllOptions options = ProtoMapping.fromProto(request);
+        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
+        ReadAllOptions chunk = options.limit(page.nextChunk());
+        while (true) {
+            AllSlice slice = store.readAll(chunk);
+            for (io.strata.core.RecordedEvent event : slice.events()) {
+                if (!page.add(event)) {
+                    return page.allResponse(event.position().value());
+                }
+            }
+            if (slice.next().isEmpty() || page.isFull() || slice.events().size() < chunk.limit()) {
+                return page.allResponse(slice.next().map(Position::value).orElse(-1L));
+            }
+            chunk = chunk.from(slice.next().get()).limit(page.nextChunk());
+        }
+    }
+
+    /** The events of one page so far, and what room is left. Not thread-safe (one per read). */
+    private static final class Page {
+        private final int maxEvents;
+        private final int maxBytes;
+        private final List<RecordedEvent> events = new ArrayList<>();
+        private long bytes;
+        private String stream;
+        private long lastRevision;
+
+        Page(int maxEvents, int maxBytes) {
+            this.maxEvents = maxEvents;
+            this.maxBytes = maxBytes;
+        }
+
+        /** Adds {@code event}, or returns false when it would take the page over its bytes (never the first). */
+        boolean add(io.strata.core.RecordedEvent event) {
+            RecordedEvent proto = ProtoMapping.toProto(event);
+            // As a repeated field: tag (1 byte) + length varint + the message.
+            int size = 1 + CodedOutputStream.computeMessageSizeNoTag(proto);
+            if (!events.isEmpty() && bytes + size > maxBytes) {
+                return false;
+            }
+            events.add(proto);
+            bytes += size;
+            return true;
+        }
+
+        boolean isFull() {
+            return events.size() >= maxEvents;
+        }
+
+        /** How many events to ask the engine for next: what the bytes left would hold at the average size. */
+        int nextChunk() {
+            int left = maxEvents - events.size();
+            if (events.isEmpty()) {
+                return Math.min(left, FIRST_CHUNK);
+            }
+            long average = Math.max(1, bytes / events.size());
+            long fits = Math.max(0, maxBytes - bytes) / average + 1;
+            return (int) Math.max(1, Math.min(left, fits));
+        }
+
+        /** @param next the {@code from} of the following page, or -1 when there is none */
+        ReadStreamResponse streamResponse(long next) {
+            ReadStreamResponse.Builder response = ReadStreamResponse.newBuilder()
+                    .setStream(stream)
+                    .setLastRevision(lastRevision)
+                    .addAllEvents(events);
+            if (next >= 0) {
+                response.setNext(next);
+            }
+            return response.build();
+        }
+
+        /** @param next the {@code from} of the following page, or -1 when there is none */
+        ReadAllResponse allResponse(long next) {
+            ReadAllResponse.Builder response = ReadAllResponse.newBuilder().addAllEvents(events);
+            if (next >= 0) {
+                response.setNext(next);
+            }
+            return response.build();
+        }
+    }
+}
