@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <p>Design note: under per-stream ordering the next event of a stream is deliverable only once the
  * server has the ack of the previous one, so the delay is paid per event of a stream; across streams
  * it is hidden by the consumer's prefetch (credits). Batching saves a request and a gRPC message per
- * ack: see {@code GroupConsumer} for the measured figures behind the defaults.
+ * ack; see {@link GroupConsumer}'s design note for what was measured.
  *
  * <p>Every finished message also gives its credit back, in the same request: the server may send one
  * more message for each message the consumer is done with.
