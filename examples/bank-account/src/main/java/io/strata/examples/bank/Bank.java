@@ -52,14 +52,12 @@ public final class Bank implements AutoCloseable {
      * Starts the projection and waits until it has caught up with the log: from its checkpoint in
      * {@code database}, or from the start of the log in a new database.
      *
-     * @throws ReadModelException {@code database} holds the read model of another store
-     *
      * @param snapshotEvery see {@link AccountService#AccountService(EventStore, int)}
+     * @throws ReadModelException {@code database} holds the read model of another store
      */
     public static Bank start(EventStore store, DataSource database, int snapshotEvery) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(database, "database");
-        store.info(); // fails fast, naming the server, when a remote store is not there: before any thread is started
         ReadModelBinding.bind(store, database);
         AccountService accounts = new AccountService(store, snapshotEvery);
         ProjectionRunner runner = ProjectionRunner.start(store, BalancesProjection.intoPostgres(accounts.serializer()),

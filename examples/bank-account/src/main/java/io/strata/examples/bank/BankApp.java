@@ -33,7 +33,7 @@ public final class BankApp {
         try {
             BankOptions options = BankOptions.parse(args);
             return switch (options.commandName()) {
-                case "help", "-h" -> {
+                case "help", "-h", "--help" -> {
                     out.print(BankOptions.USAGE);
                     yield OK;
                 }
@@ -55,7 +55,7 @@ public final class BankApp {
 
     private static int runCommand(BankOptions options, PrintStream out) {
         CliCommand command = CliCommand.parse(options.commandName(), options.arguments());
-        try (EventStore store = options.store().open();
+        try (EventStore store = checked(options.store().open());
              ReadModelDatabase database = options.jdbcUrl().map(ReadModelDatabase::at).orElseGet(ReadModelDatabase::startTemporary);
              Bank bank = Bank.start(store, database.dataSource(), options.snapshotEvery())) {
             long caughtUp = bank.eventsProjectedAtStart();
@@ -63,6 +63,17 @@ public final class BankApp {
                     options.store(), database.description(), caughtUp, caughtUp == 1 ? "" : "s");
             new BankCommands(bank, store, out).execute(command);
             return OK;
+        }
+    }
+
+    /** {@code store}, once it has answered: a server that is not there is reported before a PostgreSQL is started for nothing. */
+    private static EventStore checked(EventStore store) {
+        try {
+            store.info();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 

@@ -54,7 +54,7 @@ public record BankOptions(StoreAddress store, Optional<String> jdbcUrl, int snap
         Optional<String> jdbcUrl = Optional.empty();
         int snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
         int i = 0;
-        while (i < args.length && args[i].startsWith("--")) {
+        while (i < args.length && args[i].startsWith("--") && !args[i].equals("--help")) {
             String option = args[i];
             String value = valueOf(args, i);
             switch (option) {
