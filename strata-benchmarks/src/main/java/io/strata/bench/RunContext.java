@@ -54,6 +54,11 @@ final class RunContext {
         return target.open(folder.resolve("store"), durability);
     }
 
+    /** The target's name ({@link Targets}): W7 picks the consumer API that goes with it. */
+    String targetName() {
+        return target.name();
+    }
+
     /** Prints "W2 {message}" to the progress channel. */
     void say(String message) {
         progress.accept(workload + " " + message);

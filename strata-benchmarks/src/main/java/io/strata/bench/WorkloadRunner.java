@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * </pre>
  *
  * The store of each run comes from the {@link Target} ({@link Targets}): {@code strata-embedded} and
- * {@code strata-http} run W1 to W6 so far. Asking for anything else (W7, another target) prints why on
+ * {@code strata-http} run W1 to W7 so far. Asking for anything else (another target) prints why on
  * the progress channel, prints no result line, and makes the exit code 1.
  */
 public final class WorkloadRunner {
@@ -38,7 +38,8 @@ public final class WorkloadRunner {
             "W3", W3BatchedAppends::new,
             "W4", W4CatchUpRead::new,
             "W5", W5StreamRead::new,
-            "W6", W6LiveFanOut::new);
+            "W6", W6LiveFanOut::new,
+            "W7", W7ConsumerGroup::new);
 
     private WorkloadRunner() {
     }

@@ -23,6 +23,8 @@ record WorkloadSizes(
         int w5Streams, int w5HotEvents, int w5WarmupReads, int w5Reads,
         // W6: live fan-out
         int w6Subscribers, int w6EventsPerSecond, Duration w6Warmup, Duration w6Measure, Duration w6DrainTimeout,
+        // W7: a consumer group from the start of a log written first; the warm-up is a first group that stops early
+        int w7Consumers, long w7Events, int w7Streams, int w7EventsPerAppend, long w7WarmupEvents,
         // how often long phases print their counts
         Duration progressInterval) {
 
@@ -37,6 +39,7 @@ record WorkloadSizes(
                 10_000_000L, 1_000, 1_000,
                 1_000_000, 1_000, 1_000, 10_000,
                 100, 10_000, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(60),
+                8, 1_000_000L, 10_000, 10, 100_000L,
                 Duration.ofSeconds(5));
     }
 
@@ -49,6 +52,7 @@ record WorkloadSizes(
                 1_000_000L, 1_000, 1_000,
                 100_000, 1_000, 100, 1_000,
                 100, 10_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(30),
+                8, 200_000L, 2_000, 10, 20_000L,
                 Duration.ofSeconds(3));
     }
 
@@ -69,6 +73,8 @@ record WorkloadSizes(
                 atLeast(100, w5Streams, factor), atLeast(10, w5HotEvents, factor), atLeast(5, w5WarmupReads, factor),
                 atLeast(20, w5Reads, factor),
                 w6Subscribers, w6EventsPerSecond, atLeast(w6Warmup, factor), atLeast(w6Measure, factor), w6DrainTimeout,
+                w7Consumers, Math.max(1_000, Math.round(w7Events * factor)), atLeast(w7Consumers * 2, w7Streams, factor),
+                w7EventsPerAppend, Math.max(100, Math.round(w7WarmupEvents * factor)),
                 progressInterval);
     }
 

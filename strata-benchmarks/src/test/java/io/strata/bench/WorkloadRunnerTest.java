@@ -136,24 +136,6 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void w7ReturnsOneAndPrintsNoResult() {
-        int exit = run(TINY, Durability.FSYNC, "strata-embedded", "W7");
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(lines).isEmpty();
-        assertThat(progress).anyMatch(p -> p.contains("W7 needs consumer groups (not built yet)"));
-    }
-
-    @Test
-    void w7AmongOthersStillRunsTheOthersButFails() {
-        int exit = run(TINY, Durability.FSYNC, "strata-embedded", "w1", "W7");
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(lines).hasSize(1);
-        assertThat(onlyLine()).containsEntry("workload", "W1");
-    }
-
-    @Test
     void theGrpcTargetIsRefusedUntilItsClientExists() {
         int exit = run(TINY, Durability.FSYNC, "strata-grpc", "W1");
 
@@ -179,15 +161,6 @@ class WorkloadRunnerTest {
         assertThat(lines).isEmpty();
         assertThat(progress).anyMatch(p -> p.contains("unknown workload 'W9'"))
                 .anyMatch(p -> p.contains("unknown target 'mongodb'"));
-    }
-
-    @Test
-    void thePublicEntryPointRefusesW7Too() {
-        int exit = WorkloadRunner.run(new BenchRequest(List.of("W7"), "strata-embedded", true, null, work),
-                lines::add, progress::add);
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(lines).isEmpty();
     }
 
     private int run(WorkloadSizes sizes, Durability durability, String target, String... workloads) {
