@@ -29,9 +29,11 @@ class StrataClientContractTest extends EventStoreContract {
         return ((ServedClient) store).reopen();
     }
 
-    // openStoreWithDedupWindowEvents is not overridden: ServerConfig has no setting for the engine's dedup
-    // window, so exactExpectedRevisionRetryIsIdempotentForever is skipped here (it runs against the
-    // embedded engine, whose code the server runs unchanged).
+    @Override
+    protected EventStore openStoreWithDedupWindowEvents(long events) {
+        return ServedClient.start(tempDir.resolve("store-" + stores++), config -> config
+                .maxEventBytes(MAX_EVENT_BYTES).maxEventsPerAppend(MAX_EVENTS_PER_APPEND).dedupWindowEvents(events));
+    }
 
     @Override
     protected int maxEventBytes() {

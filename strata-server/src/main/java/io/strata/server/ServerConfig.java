@@ -35,13 +35,17 @@ import java.util.Objects;
  *                           (default 1,024; the buffer also stops at 4 MiB)
  * @param grpcSubscriberStallTimeout how long a gRPC subscription may find its buffer full without its client
  *                           taking anything before the call is ended {@code RESOURCE_EXHAUSTED} (default 30 s)
+ * @param dedupWindow        how long the store remembers event ids for idempotent appends (default 24 h, the
+ *                           engine's default)...
+ * @param dedupWindowEvents  ...or for how many of the latest events, whichever is less (default 10 million, the
+ *                           engine's default)
  */
 public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort, int grpcPort, Durability durability,
                            int maxEventBytes, long maxRequestBytes, int maxEventsPerAppend,
                            int sseBufferEvents, Duration sseKeepAlive, int memtableEntries,
                            int maxHeaderBytes, Duration idleTimeout, int grpcMaxCallsPerConnection,
                            int grpcAppendsInFlight, int grpcSubscriberBufferEvents,
-                           Duration grpcSubscriberStallTimeout) {
+                           Duration grpcSubscriberStallTimeout, Duration dedupWindow, long dedupWindowEvents) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 7700;
     public static final int DEFAULT_GRPC_PORT = 7701;
@@ -55,6 +59,11 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(grpcSubscriberStallTimeout, "grpcSubscriberStallTimeout");
+        Objects.requireNonNull(dedupWindow, "dedupWindow");
+        if (dedupWindow.isNegative() || dedupWindowEvents < 0) {
+            throw new IllegalArgumentException("the dedup window must not be negative, got " + dedupWindow + " and "
+                    + dedupWindowEvents + " events");
+        }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort must be 0 to 65535, got " + httpPort);
         }
@@ -106,6 +115,8 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
         private int grpcAppendsInFlight = 256;
         private int grpcSubscriberBufferEvents = 1_024;
         private Duration grpcSubscriberStallTimeout = Duration.ofSeconds(30);
+        private Duration dedupWindow = Duration.ofHours(24);
+        private long dedupWindowEvents = 10_000_000L;
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
@@ -202,12 +213,24 @@ public record ServerConfig(Path dataDirectory, String bindAddress, int httpPort,
             return this;
         }
 
+        /** How long event ids are remembered for idempotent appends (default 24 h)... */
+        public Builder dedupWindow(Duration dedupWindow) {
+            this.dedupWindow = dedupWindow;
+            return this;
+        }
+
+        /** ...or for how many of the latest events, whichever is less (default 10 million). */
+        public Builder dedupWindowEvents(long dedupWindowEvents) {
+            this.dedupWindowEvents = dedupWindowEvents;
+            return this;
+        }
+
         public ServerConfig build() {
             int grpc = grpcPort >= 0 ? grpcPort : httpPort == 0 ? 0 : DEFAULT_GRPC_PORT;
             return new ServerConfig(dataDirectory, bindAddress, httpPort, grpc, durability, maxEventBytes,
                     maxRequestBytes, maxEventsPerAppend, sseBufferEvents, sseKeepAlive, memtableEntries,
                     maxHeaderBytes, idleTimeout, grpcMaxCallsPerConnection, grpcAppendsInFlight,
-                    grpcSubscriberBufferEvents, grpcSubscriberStallTimeout);
+                    grpcSubscriberBufferEvents, grpcSubscriberStallTimeout, dedupWindow, dedupWindowEvents);
         }
     }
 }

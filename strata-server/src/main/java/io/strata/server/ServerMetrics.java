@@ -30,7 +30,8 @@ import java.util.function.IntSupplier;
  *       commit's size, so {@code _sum / _count} is the mean batch</li>
  * </ul>
  *
- * <p>Not yet: consumer-group lag (spec "Operations") comes with consumer groups.
+ * <p>The consumer groups' gauges ({@code strata_group_lag}, {@code _in_flight}, {@code _parked},
+ * {@code _consumers}) are {@link GroupMetrics}, computed at each scrape and {@link #register registered} here.
  *
  * <p>Design note: the engine reports fsyncs to the {@link FsyncRecorder} given to its
  * {@link StoreConfig}, which must exist before the store opens, while these metrics are built after
@@ -104,6 +105,11 @@ final class ServerMetrics {
     /** Records one failed append (its error code) that took {@code nanos}. */
     void appendFailed(String code, long nanos) {
         appendTimer(code).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Adds series computed at each scrape (the consumer groups' gauges, {@link GroupMetrics}). */
+    void register(io.prometheus.metrics.model.registry.MultiCollector collector) {
+        registry.getPrometheusRegistry().register(collector);
     }
 
     /** The Prometheus text exposition (format 0.0.4). */

@@ -42,6 +42,7 @@ public final class StrataServer implements AutoCloseable {
         this.groups = groups;
         this.sse = new SseEndpoint(store, config);
         this.metrics = new ServerMetrics(store, sse::openSubscriptions);
+        metrics.register(new GroupMetrics(groups));
         HttpApi api = new HttpApi(store, config, () -> ready, sse, metrics, new GroupsHttpApi(groups, config, () -> ready));
         this.web = WebServer.builder()
                 .host(config.bindAddress())
@@ -87,6 +88,8 @@ public final class StrataServer implements AutoCloseable {
                 .durability(config.durability())
                 .maxEventBytes(config.maxEventBytes())
                 .maxEventsPerAppend(config.maxEventsPerAppend())
+                .dedupWindow(config.dedupWindow())
+                .dedupWindowEvents(config.dedupWindowEvents())
                 .syncObserver(new ServerMetrics.FsyncRecorder()); // bound to the server's metrics once they exist
         if (config.memtableEntries() > 0) {
             storeConfig.memtableEntries(config.memtableEntries());
