@@ -61,7 +61,7 @@ class UsageTest {
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.err()).isEqualTo("unavailable: verify works on a local folder (stop the server and use --db)" + System.lineSeparator());
         assertThat(bench.exitCode()).isEqualTo(1);
-        assertThat(bench.err()).startsWith("unavailable: bench works on local folders");
+        assertThat(bench.err()).startsWith("unavailable: bench starts its own server");
         assertThat(db).doesNotExist();
     }
 
