@@ -22,8 +22,7 @@ final class Targets {
         return switch (name) {
             case EMBEDDED -> new EmbeddedTarget();
             case HTTP -> new HttpTarget();
-            case GRPC -> throw new Unavailable("target " + GRPC
-                    + " needs the gRPC client, not built yet; " + EMBEDDED + " and " + HTTP + " run");
+            case GRPC -> new GrpcTarget();
             case "kafka", "nats-jetstream", "postgres" -> throw new Unavailable("target " + name
                     + ": the driver for this peer is not built yet; " + EMBEDDED + " and " + HTTP + " run");
             default -> throw new Unavailable("unknown target '" + name + "': the targets are " + EMBEDDED + ", "

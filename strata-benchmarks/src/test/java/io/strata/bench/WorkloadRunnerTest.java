@@ -136,15 +136,6 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void theGrpcTargetIsRefusedUntilItsClientExists() {
-        int exit = run(TINY, Durability.FSYNC, "strata-grpc", "W1");
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(lines).isEmpty();
-        assertThat(progress).anyMatch(p -> p.contains("strata-grpc needs the gRPC client, not built yet"));
-    }
-
-    @Test
     void peersAreRefusedUntilTheirDriversExist() {
         int exit = run(TINY, Durability.FSYNC, "kafka", "W1");
 

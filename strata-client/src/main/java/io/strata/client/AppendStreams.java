@@ -8,12 +8,14 @@ import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.v1.AppendRequest;
 import io.strata.protocol.v1.EventStoreGrpc;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every append of a {@link StrataClient}, from any number of threads, multiplexed over a few shared
@@ -31,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * bound by ending the whole call, which would fail every append sharing it. Appends over
  * {@link #MAX_STREAMED_REQUEST_BYTES} go unary: a call's overhead is nothing next to their bytes, and
  * they would hold up the small appends queued behind them on the stream and fill the server's byte bound
- * of the call. A caller thread always uses the same stream, so one thread's appends reach the server in
- * the order they were made.
+ * of the call. A caller thread always uses the same stream, so one thread's appends under 1 MiB reach the
+ * server, and are applied, in the order they were made (also those made while the bound was looked up).
  *
  * <p>This class is thread-safe.
  */
@@ -46,8 +48,18 @@ final class AppendStreams {
     private final ServerRequestLimit limit;
     private final AtomicReferenceArray<SharedAppendStream> streams;
     private final AtomicLong correlationIds = new AtomicLong();
+    private final LongAdder streamedAppends = new LongAdder();
+    private final LongAdder unaryAppends = new LongAdder();
+    private final LongAdder streamsOpened = new LongAdder();
     private final ScheduledFuture<?> deadlineCheck;
+    /** Appends made while the server's bound was being looked up, in the order they were made. */
+    private final ArrayDeque<Outgoing> waitingForBound = new ArrayDeque<>();
+    private volatile boolean anyWaitingForBound;
     private volatile boolean closed;
+
+    /** An append on its way: its request, the stream slot of the thread that made it, its future. */
+    private record Outgoing(AppendRequest request, int slot, CompletableFuture<AppendResult> future) {
+    }
 
     AppendStreams(Channel channel, int streamCount, ClientErrors errors, Duration deadline, ScheduledExecutorService timer) {
         this.channel = channel;
@@ -60,6 +72,14 @@ final class AppendStreams {
         this.deadlineCheck = timer.scheduleWithFixedDelay(this::expireLateAppends, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** What the appends took so far, for tests: a moment's view. */
+    record Counts(long streamedAppends, long unaryAppends, long streamsOpened) {
+    }
+
+    Counts counts() {
+        return new Counts(streamedAppends.sum(), unaryAppends.sum(), streamsOpened.sum());
+    }
+
     /**
      * Sends one append; {@code future} completes with its result or fails with the engine's exception or a
      * {@link ServerConnectionException}. Throws what {@link ProtoMapping#appendRequest} throws for
@@ -68,17 +88,47 @@ final class AppendStreams {
     CompletableFuture<AppendResult> append(String stream, io.strata.core.ExpectedRevision expected,
                                            java.util.List<io.strata.core.EventData> events,
                                            CompletableFuture<AppendResult> future) {
-        AppendRequest request = ProtoMapping.appendRequest(correlationIds.incrementAndGet(), stream, expected, events);
+        Outgoing append = new Outgoing(
+                ProtoMapping.appendRequest(correlationIds.incrementAndGet(), stream, expected, events),
+                (int) (Thread.currentThread().threadId() % streams.length()), future);
         CompletableFuture<Long> bound = limit.get();
-        if (bound.isDone()) { // nearly always: the bound is learned once per connection
-            route(request, bound, future);
-        } else {
-            bound.whenComplete((ignored, error) -> route(request, bound, future));
+        if (bound.isDone() && !anyWaitingForBound) { // nearly always: the bound is learned once per connection
+            route(append, bound);
+            return future;
         }
+        synchronized (waitingForBound) {
+            if (!bound.isDone() || !waitingForBound.isEmpty()) {
+                // In a queue, not as separate dependents of the lookup, which would run in reverse order.
+                waitingForBound.add(append);
+                anyWaitingForBound = true;
+                if (waitingForBound.size() == 1) {
+                    bound.whenComplete((ignored, error) -> routeWaiting(bound));
+                }
+                return future;
+            }
+        }
+        route(append, bound);
         return future;
     }
 
-    private void route(AppendRequest request, CompletableFuture<Long> bound, CompletableFuture<AppendResult> future) {
+    /** Routes, in the order they came, the appends that waited for the server's bound. */
+    private void routeWaiting(CompletableFuture<Long> bound) {
+        while (true) {
+            Outgoing next;
+            synchronized (waitingForBound) {
+                next = waitingForBound.poll();
+                if (next == null) {
+                    anyWaitingForBound = false;
+                    return;
+                }
+            }
+            route(next, bound);
+        }
+    }
+
+    private void route(Outgoing append, CompletableFuture<Long> bound) {
+        AppendRequest request = append.request();
+        CompletableFuture<AppendResult> future = append.future();
         long maxRequestBytes;
         try {
             maxRequestBytes = bound.join();
@@ -92,12 +142,11 @@ final class AppendStreams {
         } else if (maxRequestBytes == ServerRequestLimit.UNKNOWN || size > MAX_STREAMED_REQUEST_BYTES) {
             unary(request, future);
         } else {
-            sendOnStream(request, future);
+            sendOnStream(request, append.slot(), future);
         }
     }
 
-    private void sendOnStream(AppendRequest request, CompletableFuture<AppendResult> future) {
-        int slot = (int) (Thread.currentThread().threadId() % streams.length());
+    private void sendOnStream(AppendRequest request, int slot, CompletableFuture<AppendResult> future) {
         while (true) {
             if (closed) {
                 future.completeExceptionally(errors.closed());
@@ -105,6 +154,7 @@ final class AppendStreams {
             }
             SharedAppendStream stream = openStreamAt(slot);
             if (stream.send(request, future)) {
+                streamedAppends.increment();
                 return;
             }
             // It ended just now: the next turn opens its replacement.
@@ -120,6 +170,7 @@ final class AppendStreams {
             current = streams.get(slot);
             if (current == null || !current.isOpen()) {
                 current = SharedAppendStream.open(channel, errors, deadline, this::ended);
+                streamsOpened.increment();
                 streams.set(slot, current);
             }
             return current;
@@ -132,6 +183,7 @@ final class AppendStreams {
     }
 
     private void unary(AppendRequest request, CompletableFuture<AppendResult> future) {
+        unaryAppends.increment();
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
         UnaryCall.start(channel, EventStoreGrpc.getAppendMethod(), options, request, ProtoMapping::fromProto, errors,
                 deadline, future);

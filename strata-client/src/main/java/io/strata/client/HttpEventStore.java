@@ -43,7 +43,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -713,10 +715,11 @@ public final class HttpEventStore implements EventStore {
      *
      * <p>Design note: the JDK's {@code java.net.http.HttpClient} hands every exchange between the
      * calling thread, its one selector thread and its executor. With 64 clients and the server sharing
-     * 2 cores those hand-offs were the bottleneck: W2 over HTTP, durability none, made 1,400–4,000
-     * appends/s with it (send or sendAsync, default, direct or virtual-thread executor, platform or
-     * virtual clients) against 14,400/s for blocking sockets written and read by the calling thread,
-     * on the same server in the same minute. Hence this small client. Thread-safe.
+     * 2 cores those hand-offs were the bottleneck: W2 over HTTP ({@code --quick}, durability fsync) made
+     * 836 appends/s with it on a nearly idle machine (load 0.9; the CPU mostly idle, the server waiting
+     * 50–110 ms for each next request), and 5,208/s with blocking sockets written and read by the
+     * calling thread, as here, at load 2.8. Other executors, or {@code send} for {@code sendAsync}, did
+     * not change that. Hence this small client. Thread-safe.
      */
     private static final class ConnectionPool {
         /** Idle connections older than this are closed rather than reused: the JDK client's default keep-alive. */
@@ -1280,8 +1283,57 @@ public final class HttpEventStore implements EventStore {
         return node.asString();
     }
 
+    /**
+     * An RFC 3339 time from the server. Its own form, UTC with 0 to 9 fraction digits
+     * ({@code 2026-11-27T22:31:47.123456Z}), is read by hand: {@code OffsetDateTime.parse} was a fifth
+     * of this client's CPU per SSE event in W6 over HTTP (1,065 of 5,393 CPU-time samples of the
+     * subscription threads). Any other form goes to that general parser, which also rejects what is invalid.
+     */
     private static Instant time(String text) {
-        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        Instant utc = utcTime(text);
+        return utc != null ? utc : OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} (1 to 9 fraction digits) as an instant; null when the text is anything else. */
+    static Instant utcTime(String text) {
+        int length = text.length();
+        if (length < 20 || length == 21 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
+                || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || (length > 20 && text.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        int fractionDigits = length > 20 ? length - 21 : 0;
+        int fraction = fractionDigits == 0 ? 0 : digits(text, 20, fractionDigits);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || fraction < 0
+                || day > YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long nanos = fraction;
+        for (int i = fractionDigits; i < 9; i++) {
+            nanos *= 10;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number in {@code text[from, from + count)}, or -1 when a character is not a digit. */
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /**

@@ -24,13 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One {@code AppendStream} call that the appends of many caller threads share: each append is one request
- * message with a correlation id, and its future waits in {@code pending} until the answer with that id
- * comes back. Opened and replaced by {@link AppendStreams}.
+ * One {@code AppendStream} call that the appends of many caller threads share: each append is one
+ * request message with a correlation id, and its future waits in {@code pending} until the answer with
+ * that id comes back. Opened and replaced by {@link AppendStreams}.
  *
  * <pre>
  *   send(request, future) ──► pending[id] = future ──► outgoing queue ──► whoever finds the queue
- *                                                                         unattended sends it all
+ *                                                                         unattended sends all of it
  *   event loop: answer{id, result | error} ──► pending.remove(id).complete(…)   (that append only)
  *               call ends (server gone, connection broken) ──► every pending future fails with the
  *               mapped exception; the stream takes no more sends: AppendStreams opens another
@@ -99,9 +99,9 @@ final class SharedAppendStream {
     }
 
     /**
-     * Sends {@code request} (its correlation id unique on this call); {@code future} completes with its
-     * answer, or fails. Returns false, having sent nothing and kept nothing, when the call no longer takes
-     * appends: the caller sends it on another.
+     * Sends {@code request} (its correlation id unique on this call, its size within the server's bound);
+     * {@code future} completes with its answer, or fails. Returns false, having sent nothing and kept
+     * nothing, when the call no longer takes appends: the caller sends it on another.
      */
     boolean send(AppendRequest request, CompletableFuture<AppendResult> future) {
         long id = request.getCorrelationId();

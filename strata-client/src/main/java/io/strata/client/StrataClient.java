@@ -50,8 +50,10 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>One client holds one gRPC channel (one HTTP/2 connection, reconnected when it breaks) and is meant
- * to be shared by the whole process. {@link #appendAsync} is asynchronous all the way: no thread waits
- * for the answer. For a stream of appends faster than one round trip each, use a {@link #publisher}.
+ * to be shared by the whole process: the appends of all its threads share a few append streams.
+ * {@link #appendAsync} is asynchronous all the way: no thread waits for the answer. For one thread's
+ * stream of appends faster than one round trip each, {@code appendAsync} pipelines too; a
+ * {@link #publisher} also bounds how many are in flight.
  *
  * <p>This class is thread-safe.
  */
@@ -84,6 +86,8 @@ public final class StrataClient implements EventStore {
                 .keepAliveTime(builder.keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(builder.keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .userAgent("strata-client")
+                // No retry policy is configured, and a call that reached the server is never retried
+                // anyway: without this each call is wrapped for transparent retry (RetriableStream).
                 .disableRetry()
                 // Call callbacks run on the event loop: ours only map the answer and complete a
                 // ClientFuture, which hands the caller's own code to the callback executor. Blocking
@@ -134,10 +138,19 @@ public final class StrataClient implements EventStore {
      * event loop, with no hand-over to another thread.
      */
     // Design note: every append, blocking or not, is a message on a few shared AppendStream calls
-    // (AppendStreams), no longer a unary call each. Measured (2026-11-28, this machine: 2 cores shared
-    // with other builds, load average 6-8; server in the same JVM, durability fsync, 64 platform threads
-    // each appending one 256-byte event with an exact expected revision, CPU time of the whole process
-    // per append): unary calls MEASURE_UNARY; shared streams MEASURE_STREAMS.
+    // (AppendStreams), no longer a unary call each. Measured (2026-11-28, this 2-core machine shared with
+    // other builds; server in the same JVM, durability fsync; W2 shape: 64 platform threads each appending
+    // one 256-byte event with an exact expected revision; 20 s warm-up, then CPU time of the whole process
+    // per append over 10 s; variants interleaved, six rounds at load average 4-14): unary calls 53.1,
+    // 52.4, 54.8, 43.1, 48.1, 48.4 µs; shared streams 51.4, 42.5, 41.6, 51.8, 48.2, 46.9 µs; the embedded
+    // engine alone 20-34 µs. Appends per second moved with the load, 17-40 K for both. So, warm, the call
+    // costs little more than the message (the ~110 µs measured before included JIT warm-up); the stream
+    // is kept for what it adds: one thread's appends are applied in the order made, an append over the
+    // server's bound fails before it is sent, and concurrent appends do not queue behind the 1,000 calls
+    // a connection may carry. Batching the appends queued at one moment into one message (an
+    // AppendBatchStream call sent from the event loop, ~5 appends per message) measured the same for W2
+    // (47.5, 48.4, 40.0 µs) and cost more for W3 (5.75-6.12 µs per event against 4.20-5.04), so it was
+    // not kept.
     @Override
     public AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
         ensureOpen();
@@ -259,6 +272,11 @@ public final class StrataClient implements EventStore {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /** How the appends of this client travelled so far (for tests). */
+    AppendStreams.Counts appendCounts() {
+        return appends.counts();
     }
 
     @Override

@@ -7,11 +7,12 @@
  * <pre>
  *   caller thread                  gRPC channel (netty event loop)         server
  *   ─────────────                  ───────────────────────────────         ──────
- *   append()        ── unary Append, blocking: the caller's thread runs ──►  Append
- *   read*(), info()    the answer's callbacks (no hand-over)           ◄──
+ *   read*(), info() ── unary call, blocking: the caller's thread runs ───►  ReadStream, ReadAll, Info
+ *                      the answer's callbacks (no hand-over)           ◄──
  *
- *   appendAsync()   ── unary Append ─────────────────────────────────────►  Append
- *        future ◄── completed on the event loop ◄── answer ◄────────────
+ *   append(),       ── request{id} on the caller's shared stream (thread id % 2) ──►  AppendStream
+ *   appendAsync()      (over 1 MiB: a unary Append; over the server's bound: TooLarge, not sent)
+ *        future ◄── pending.remove(id) ◄── event loop ◄── answer{id, result | error} ◄──
  *          └─ thenApply, whenComplete, … ──► callback executor (virtual threads), never the event loop
  *
  *   publisher(n).publish()                                                   AppendStream
@@ -21,14 +22,15 @@
  *           then the permit goes back; dependents run on the callback executor
  *
  *   subscribeTo*()  ── Subscribe request ───────────────────────────────►  SubscribeTo*
- *        returns when the first message (or a refusal) is back
+ *        returns when the first message (or a refusal) is back: the server sends one, empty if it
+ *        has nothing yet, as soon as it has registered the subscription
  *        listener ◄── one virtual thread at a time, in order ◄── message{events, caught_up}
  *        request(1) ── only after the listener took the whole message: a slow listener holds the
  *                      server back instead of filling the client's memory
  * </pre>
  *
  * <p>Errors: what the store refuses comes back as the engine's own exception (from the
- * {@code strata-error-bin} trailer, or in-band on {@code AppendStream}); what the network does is a
- * {@link io.strata.client.ServerConnectionException} naming the server's address.
+ * {@code strata-error-bin} trailer, or in-band on the append streams, failing that append only); what the
+ * network does is a {@link io.strata.client.ServerConnectionException} naming the server's address.
  */
 package io.strata.client;

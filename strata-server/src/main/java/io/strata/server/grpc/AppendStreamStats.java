@@ -7,10 +7,21 @@ import java.util.concurrent.atomic.LongAccumulator;
 final class AppendStreamStats {
     private final AtomicLong requestsRead = new AtomicLong();
     private final LongAccumulator mostInFlight = new LongAccumulator(Math::max, 0);
+    private final LongAccumulator mostAskedAtOnce = new LongAccumulator(Math::max, 0);
 
     void read(int inFlightNow) {
         requestsRead.incrementAndGet();
         mostInFlight.accumulate(inFlightNow);
+    }
+
+    /** A call asked gRPC for {@code messages} more request messages at once. */
+    void asked(int messages) {
+        mostAskedAtOnce.accumulate(messages);
+    }
+
+    /** The most request messages one call asked gRPC for at once. */
+    long mostAskedAtOnce() {
+        return mostAskedAtOnce.get();
     }
 
     /** Append requests read from all calls so far. */

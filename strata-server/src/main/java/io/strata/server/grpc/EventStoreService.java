@@ -65,7 +65,7 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
     @Override
     public StreamObserver<AppendRequest> appendStream(StreamObserver<AppendStreamResponse> observer) {
         AppendStreamCall call = new AppendStreamCall(store, (ServerCallStreamObserver<AppendStreamResponse>) observer,
-                executor, limits.appendsInFlight(), limits.appendBytesInFlight(), calls.appendStats(), calls::remove);
+                executor, limits, calls.appendStats(), calls::remove);
         calls.add(call);
         return call;
     }

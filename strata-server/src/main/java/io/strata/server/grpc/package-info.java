@@ -9,7 +9,8 @@
  *                          │                        EventStoreService (callbacks on virtual threads)
  *                          │                         ├─ Append ─────────► store.appendAsync ─► answer
  *                          │                         ├─ AppendStream ───► AppendStreamCall: ≤ 256 in flight,
- *                          │                         │                    request(1) at a time, answers by id
+ *                          │                         │                    asks for all free room at once,
+ *                          │                         │                    answers by id
  *                          │                         ├─ ReadStream/All ─► PageReader: ≤ 1,000 events, ≤ 4 MiB
  *                          │                         ├─ Subscribe… ─────► SubscriptionCall: engine thread ─►
  *                          │                         │                    bounded buffer ─► batches while ready

@@ -103,6 +103,8 @@ class GrpcAppendStreamTest {
             }
             assertThat(server.store.info().events()).isEqualTo(APPENDS - 2);
             assertThat(server.calls().appendStats().mostInFlight()).isBetween(1L, 256L);
+            assertThat(server.calls().appendStats().mostAskedAtOnce())
+                    .as("asked for all its free room at once, not one request at a time").isGreaterThan(1L);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.calls().appendStreams() == 0);
         }
     }

@@ -21,17 +21,63 @@ import io.strata.storage.EmbeddedEventStore;
 import io.strata.storage.StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Closing the whole server while gRPC calls are open. */
 class GrpcShutdownTest {
+    /** Held here: java.util.logging keeps loggers only weakly, and a collected one loses its handler. */
+    private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
     @TempDir
     Path dir;
+
+    @Test
+    void closingShutsTheEndpointDownOnceWithoutWarnings() {
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler collect = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        GRPC_LOG.addHandler(collect);
+        try {
+            StrataServer server = StrataServer.start(ServerConfig.builder(dir).httpPort(0).grpcPort(0)
+                    .durability(Durability.NONE).memtableEntries(1024).build());
+            server.close(); // begins the shutdown, then awaits it, which begins it again
+            server.close();
+            try (GrpcTestServer endpointOnly = GrpcTestServer.start(dir.resolve("endpoint"), config -> config)) {
+                endpointOnly.endpoint.beginShutdown();
+                endpointOnly.endpoint.beginShutdown();
+            } // awaitTermination, a third time
+
+            // Health's enterTerminalState logged "Already terminating" with a stack trace when called twice.
+            assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
+        } finally {
+            GRPC_LOG.removeHandler(collect);
+        }
+    }
 
     @Test
     void closeEndsSubscriptionsAnswersInFlightAppendsAndClosesTheStoreLast() throws Exception {

@@ -40,6 +40,8 @@ class GrpcSubscriptionTest {
         final List<io.strata.protocol.v1.RecordedEvent> events = new CopyOnWriteArrayList<>();
         final AtomicInteger caughtUp = new AtomicInteger();
         final AtomicInteger messages = new AtomicInteger();
+        /** The first message received; null until it came. */
+        volatile SubscriptionMessage first;
         /** Events received before the caught-up message's own events; -1 until it came. */
         volatile int eventsBeforeCaughtUp = -1;
         final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -61,6 +63,9 @@ class GrpcSubscriptionTest {
 
         @Override
         public void onNext(SubscriptionMessage message) {
+            if (first == null) {
+                first = message;
+            }
             messages.incrementAndGet();
             if (message.getCaughtUp()) {
                 eventsBeforeCaughtUp = events.size();
@@ -158,6 +163,35 @@ class GrpcSubscriptionTest {
             append(server, "live-1", 2, 10);
             await().atMost(Duration.ofSeconds(10)).until(() -> received.events.size() == 2);
             assertThat(received.events).extracting(io.strata.protocol.v1.RecordedEvent::getRevision).containsExactly(5L, 6L);
+        }
+    }
+
+    @Test
+    void aFilteredSubscriptionWithoutMatchesSaysItIsSubscribedBeforeItsHistoryScanEnds() throws Exception {
+        try (GrpcTestServer server = GrpcTestServer.start(dir, config -> config)) {
+            for (int i = 0; i < 300; i++) {
+                append(server, "noise-" + i, 1_000, 10); // 300,000 events, none of the type asked for
+            }
+            Received received = new Received(-1);
+            long started = System.nanoTime();
+            subscribe(server.channel(), SubscribeToAllRequest.newBuilder()
+                    .setFilter(Filter.newBuilder().addTypes("Wanted")).build(), received);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.caughtUp.get() == 1);
+            Duration scan = Duration.ofNanos(System.nanoTime() - started);
+
+            // Without the first message, nothing came until the whole history had been scanned, and a
+            // client waiting for the first message to know it was subscribed waited that long.
+            assertThat(received.first.getEventsCount()).isZero();
+            assertThat(received.first.getCaughtUp()).as("the first message came before the scan ended (it took %s)", scan)
+                    .isFalse();
+            assertThat(received.messages).as("the empty first message, then the caught-up one").hasValue(2);
+            assertThat(received.events).isEmpty();
+
+            append(server, "x-1", 1, 10);
+            server.store.append("wanted-1", io.strata.core.ExpectedRevision.ANY,
+                    List.of(EventData.json("Wanted", "{}".getBytes(StandardCharsets.UTF_8))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.events.size() == 1);
+            assertThat(received.events.getFirst().getStream()).isEqualTo("wanted-1");
         }
     }
 
