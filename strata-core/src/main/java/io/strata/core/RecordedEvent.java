@@ -9,6 +9,10 @@ import java.util.UUID;
 /**
  * An event as stored: what was appended plus where and when it was recorded.
  *
+ * <p>{@link #data()} and {@link #metadata()} are not copied: readers of the same event may be handed the
+ * same arrays (the embedded engine decodes a new event once for all its live subscribers). Treat them
+ * as read-only.
+ *
  * @param recordedTime when the event became durable; never decreases along the log; microsecond precision
  */
 public record RecordedEvent(UUID id, String stream, String type, long revision, Position position,

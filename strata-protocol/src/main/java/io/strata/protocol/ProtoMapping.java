@@ -159,7 +159,7 @@ public final class ProtoMapping {
         Optional<Instant> validTime = proto.hasValidTime() ? Optional.of(instant(proto.getValidTime())) : Optional.empty();
         return new io.strata.core.RecordedEvent(uuid(proto.getId(), "event id"), proto.getStream(), proto.getType(),
                 proto.getRevision(), Position.of(proto.getPosition()), instant(proto.getRecordedTime()), validTime,
-                proto.getContentType(), proto.getData().toByteArray(), proto.getMetadata().toByteArray());
+                proto.getContentType(), WholeArray.of(proto.getData()), WholeArray.of(proto.getMetadata()));
     }
 
     public static List<io.strata.core.RecordedEvent> eventsFromProto(List<io.strata.protocol.v1.RecordedEvent> protos) {
@@ -356,7 +356,8 @@ public final class ProtoMapping {
      * whole array of its own: what protobuf makes of a {@code bytes} field it parses (it copies the field out
      * of its read buffer into a new array of exactly that size). Any other ByteString is copied.
      *
-     * <p>Design note: the server maps every event of every append from its message; the copy that
+     * <p>Design note: the server maps every event of every append from its message, and the client every
+     * event it reads or is sent; the copy that
      * {@link ByteString#toByteArray()} makes allocated a second array of each event's data (272 bytes for a
      * 256-byte event, 27 KB per 100-event append) that is never written: the ByteString is immutable and
      * goes away with its message. Only for ByteStrings nobody writes to: protobuf's own, or ones wrapped by

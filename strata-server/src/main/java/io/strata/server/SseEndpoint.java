@@ -1,10 +1,8 @@
 package io.strata.server;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
 import io.strata.core.ReadAllOptions;
@@ -12,6 +10,10 @@ import io.strata.core.ReadStreamOptions;
 import io.strata.core.RecordedEvent;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,6 +33,13 @@ import java.util.logging.Logger;
  *                                            └ empty for keep-alive interval: ": keep-alive" comment
  * </pre>
  *
+ * <p>Frames are written straight to the response's stream in the form Helidon's {@code SseSink} wrote
+ * them ({@code id:…}, {@code event:…}, {@code data:…}, a blank line), and flushed once for everything
+ * queued at that moment, not once per event; an event's JSON is made once for all sessions
+ * ({@link EncodedEvents}). Design note: W6 over HTTP (100 subscribers, 10,000 events/s) spent 2,548 of
+ * 13,302 server CPU-time samples in the per-event flush of {@code SseSink.emit} and 2,241 encoding the
+ * same event again for each subscriber.
+ *
  * <p>Design note: the queue fills when the client reads more slowly than events come, and then the
  * request's thread is usually blocked in {@code emit}, its socket's buffers full. Setting a flag would
  * not reach it, so an overflow also interrupts that (virtual) thread: an interrupt closes a socket a
@@ -42,10 +51,20 @@ final class SseEndpoint {
     private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     private static final Object CAUGHT_UP = new Object();
     private static final Object END = new Object();
+    private static final byte[] ID = ascii("id:");
+    private static final byte[] EVENT_DATA = ascii("\nevent:event\ndata:");
+    private static final byte[] END_OF_MESSAGE = ascii("\n\n");
+    private static final byte[] CAUGHT_UP_MESSAGE = ascii("event:caught-up\ndata:{}\n\n");
+    /** A comment; the space makes it read ": keep-alive", as spec/http-api.md writes it. */
+    private static final byte[] KEEP_ALIVE = ascii(": keep-alive\n\n");
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     private final EventStore store;
     private final ServerConfig config;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** An event's JSON on one line, made once for all sessions. */
+    private final EncodedEvents<byte[]> eventJson =
+            new EncodedEvents<>(event -> WireJson.line(WireJson.event(event)).getBytes(StandardCharsets.UTF_8));
     private volatile boolean stopping;
 
     SseEndpoint(EventStore store, ServerConfig config) {
@@ -104,38 +123,38 @@ final class SseEndpoint {
         Subscription subscription = subscriber.subscribe(session);
         sessions.add(session);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        SseSink sink = null;
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        OutputStream out = null;
         try {
-            sink = res.sink(SseSink.TYPE);
+            out = new BufferedOutputStream(res.outputStream(), WRITE_BUFFER_BYTES);
             session.attach(Thread.currentThread());
             long keepAliveMillis = config.sseKeepAlive().toMillis();
             while (!session.ended && !stopping) {
                 Object message = session.queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
-                if (session.ended || stopping || message == END) {
+                if (message == null) {
+                    out.write(KEEP_ALIVE);
+                }
+                // Everything queued by now goes out with one flush.
+                while (message != null && message != END && !session.ended && !stopping) {
+                    write(out, message, idOf);
+                    message = session.queue.poll();
+                }
+                if (message == END || session.ended || stopping) {
                     break;
                 }
-                if (message == null) {
-                    // The leading space makes the line read ": keep-alive", as spec/http-api.md writes it.
-                    sink.emit(SseEvent.builder().comment(" keep-alive").build());
-                } else if (message == CAUGHT_UP) {
-                    sink.emit(SseEvent.builder().name("caught-up").data("{}").build());
-                } else {
-                    RecordedEvent event = (RecordedEvent) message;
-                    sink.emit(SseEvent.builder().id(Long.toString(idOf.id(event))).name("event")
-                            .data(WireJson.line(WireJson.event(event))).build());
-                }
+                out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // Most often the client went away; nothing to answer.
             LOG.log(Level.FINE, "SSE stream ended", e);
         } finally {
             session.detach();
-            if (sink != null) {
+            if (out != null) {
                 try {
-                    sink.close(); // after an abort still interrupted: cannot block on a client that does not read
-                } catch (RuntimeException e) {
+                    out.close(); // after an abort still interrupted: cannot block on a client that does not read
+                } catch (IOException | RuntimeException e) {
                     LOG.log(Level.FINE, "closing an SSE stream", e);
                 }
             }
@@ -146,6 +165,23 @@ final class SseEndpoint {
             subscription.close();
             sessions.remove(session);
         }
+    }
+
+    private void write(OutputStream out, Object message, IdOf idOf) throws IOException {
+        if (message == CAUGHT_UP) {
+            out.write(CAUGHT_UP_MESSAGE);
+            return;
+        }
+        RecordedEvent event = (RecordedEvent) message;
+        out.write(ID);
+        out.write(Long.toString(idOf.id(event)).getBytes(StandardCharsets.US_ASCII));
+        out.write(EVENT_DATA);
+        out.write(eventJson.of(event));
+        out.write(END_OF_MESSAGE);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Ends every open stream, even one whose client does not read: the server is closing. */

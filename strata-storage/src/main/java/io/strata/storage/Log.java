@@ -119,11 +119,17 @@ final class Log {
 
     /**
      * Reads records one after another in large chunks (256 KiB), checking each CRC. Not thread-safe.
+     *
+     * <p>Design note: the chunk is allocated at its first read, no larger than what lies before the end
+     * address. A live subscriber opens a cursor for every new commit to read one or a few records; a
+     * 256 KiB buffer each time was 1,000,000 allocations of 256 KiB per second in W6 (100 subscribers,
+     * 10,000 commits/s).
      */
     final class Cursor {
         private static final int CHUNK_BYTES = 256 * 1024;
+        private static final ByteBuffer NOT_READ_YET = ByteBuffer.allocate(0);
         private final long endAddress;
-        private ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+        private ByteBuffer chunk = NOT_READ_YET;
         private long chunkAddress;
         private int chunkLength;
         private long address;

@@ -135,13 +135,31 @@ final class StoreReader {
 
     /**
      * Scans forward from {@code from} (its record at {@code addressHint} when ≥ 0), adding matching
-     * events to {@code out} until {@code limit} events, the scan budget, or {@code cutoff}.
+     * events to {@code out} until {@code limit} events, the scan budget, or {@code cutoff}. Events near
+     * the head come from {@link RecentEvents} when another reader decoded them already, and go there
+     * when this scan decodes them first.
      */
     ScanResult scanForward(long from, long addressHint, int limit, EventFilter filter, long cutoff, List<RecordedEvent> out) {
-        long address = addressHint >= 0 ? addressHint : addressAtOrBefore(from);
+        long next = from;
+        long address = addressHint;
+        RecentEvents.Entry recent;
+        while (next <= cutoff && out.size() < limit && (recent = state.recent.get(next)) != null) {
+            if (filter.isAll() || filter.matches(recent.event())) {
+                out.add(recent.event());
+            }
+            address = recent.nextAddress();
+            next++;
+        }
+        if (next > cutoff || out.size() >= limit) {
+            return new ScanResult(next, address);
+        }
+        long scanFrom = next;
+        if (address < 0) {
+            address = addressAtOrBefore(scanFrom);
+        }
+        long committedNextPosition = state.committedNextPosition();
         Log.Cursor cursor = state.log.cursor(address, state.committedEndAddress());
         int scanned = 0;
-        long next = from;
         int offset;
         while (next <= cutoff && out.size() < limit && scanned < SCAN_BUDGET) {
             long recordAddress = cursor.address();
@@ -151,7 +169,7 @@ final class StoreReader {
             }
             ByteBuffer buf = cursor.buffer();
             long position = RecordFormat.position(buf, offset);
-            if (position < from) {
+            if (position < scanFrom) {
                 continue;
             }
             if (position > cutoff) {
@@ -160,7 +178,11 @@ final class StoreReader {
             scanned++;
             next = position + 1;
             if (filter.isAll() || filter.matches(RecordFormat.stream(buf, offset), RecordFormat.type(buf, offset))) {
-                out.add(RecordFormat.decode(buf, offset));
+                RecordedEvent event = RecordFormat.decode(buf, offset);
+                out.add(event);
+                if (RecentEvents.worthKeeping(event, committedNextPosition)) {
+                    state.recent.put(new RecentEvents.Entry(event, cursor.address()));
+                }
             }
         }
         return new ScanResult(next, cursor.address());

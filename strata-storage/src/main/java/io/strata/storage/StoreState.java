@@ -14,6 +14,7 @@ final class StoreState {
     final Index idIndex;
     final SparsePositionIndex sparse;
     final CommitNotifier notifier = new CommitNotifier();
+    final RecentEvents recent = new RecentEvents();
 
     private volatile long committedEndAddress;
     private volatile long lastRecordedMicros;

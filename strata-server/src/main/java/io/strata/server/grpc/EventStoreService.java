@@ -6,6 +6,7 @@ import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
 import io.strata.core.Subscription;
 import io.strata.protocol.ProtoMapping;
+import io.strata.server.EncodedEvents;
 import io.strata.protocol.v1.AppendRequest;
 import io.strata.protocol.v1.AppendResult;
 import io.strata.protocol.v1.AppendStreamResponse;
@@ -34,6 +35,8 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
     private final PageReader pages;
     private final OpenCalls calls;
     private final GrpcLimits limits;
+    /** Shared by every subscription of this server: a new event is turned into protobuf once. */
+    private final EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos = new EncodedEvents<>(ProtoMapping::toProto);
 
     EventStoreService(EventStore store, Executor executor, PageReader pages, OpenCalls calls, GrpcLimits limits) {
         this.store = store;
@@ -102,7 +105,7 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
 
     private void subscribe(StreamObserver<SubscriptionMessage> observer, Function<SubscriptionCall, Subscription> subscriber) {
         SubscriptionCall call = new SubscriptionCall((ServerCallStreamObserver<SubscriptionMessage>) observer, executor,
-                limits.subscriberBufferEvents(), limits.subscriberStallTimeout(), calls::remove);
+                protos, limits.subscriberBufferEvents(), limits.subscriberStallTimeout(), calls::remove);
         if (!calls.add(call)) {
             return; // the server is shutting down: add ended it
         }

@@ -9,8 +9,8 @@ import io.strata.core.StrataException;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
 import io.strata.protocol.ProtoErrors;
-import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.v1.SubscriptionMessage;
+import io.strata.server.EncodedEvents;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -59,6 +59,7 @@ final class SubscriptionCall implements SubscriptionListener {
 
     private final ServerCallStreamObserver<SubscriptionMessage> call;
     private final Executor executor;
+    private final EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos;
     private final int bufferEvents;
     private final long stallNanos;
     private final Consumer<SubscriptionCall> onEnd;
@@ -80,10 +81,12 @@ final class SubscriptionCall implements SubscriptionListener {
     private volatile boolean registered;
     private volatile boolean ended;
 
-    SubscriptionCall(ServerCallStreamObserver<SubscriptionMessage> call, Executor executor, int bufferEvents,
+    SubscriptionCall(ServerCallStreamObserver<SubscriptionMessage> call, Executor executor,
+                     EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos, int bufferEvents,
                      Duration stallTimeout, Consumer<SubscriptionCall> onEnd) {
         this.call = call;
         this.executor = executor;
+        this.protos = protos;
         this.bufferEvents = bufferEvents;
         this.stallNanos = stallTimeout.toNanos();
         this.onEnd = onEnd;
@@ -257,7 +260,7 @@ final class SubscriptionCall implements SubscriptionListener {
                 break; // what follows is live
             }
             RecordedEvent event = (RecordedEvent) next;
-            io.strata.protocol.v1.RecordedEvent proto = ProtoMapping.toProto(event);
+            io.strata.protocol.v1.RecordedEvent proto = protos.of(event);
             int size = 1 + CodedOutputStream.computeMessageSizeNoTag(proto);
             if (message.getEventsCount() > 0 && bytes + size > PageReader.PAGE_BYTES) {
                 break;
