@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The acks, nacks and credits of one {@link ConsumerSession}, gathered into one {@code ConsumeRequest}
+ * The acks, nacks, give-backs and credits of one {@link ConsumerSession}, gathered into one {@code ConsumeRequest}
  * and sent by a flusher thread of their own: when {@code maxBatch} are pending, or when the oldest has
  * waited {@code maxDelay}, whichever comes first, and once more when the session finishes.
  *
@@ -38,6 +38,7 @@ final class ConsumerAcks {
     // Guarded by lock:
     private List<String> acks = new ArrayList<>();
     private final Map<Duration, List<String>> retries = new LinkedHashMap<>();
+    private List<String> givenBack = new ArrayList<>();
     private int credits;
     private int pending;
     private long firstPendingAt;
@@ -81,6 +82,23 @@ final class ConsumerAcks {
             }
             retries.computeIfAbsent(delay, d -> new ArrayList<>()).add(ackId);
             credits++;
+            added();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The consumer stops and never started this message: the server makes it deliverable again without
+     * counting this delivery. No credit goes back: the consumer takes no more messages.
+     */
+    void giveBack(String ackId) {
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            givenBack.add(ackId);
             added();
         } finally {
             lock.unlock();
@@ -179,7 +197,9 @@ final class ConsumerAcks {
                     .setAction(NackAction.RETRY)
                     .setDelay(GroupsProtoMapping.toProto(retry.getKey())));
         }
+        request.addAllGiveBackAckIds(givenBack);
         acks = new ArrayList<>(Math.max(16, acks.size()));
+        givenBack = new ArrayList<>();
         retries.clear();
         credits = 0;
         pending = 0;

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   ack ids, nacks(retry, delay),  ◄── flusher: every 256 or ◄── ConsumerAcks: ack(id) / retry(id, backoff)
  *   credits (one per finished)         2 ms, whichever first       + one credit back each
  *
- *   close(): drain ─► stop taking from the inbox (what waits there is given back by the server)
+ *   close(): drain ─► stop taking from the inbox; give back what waits there (not counted as a delivery)
  *            ─► wait for running handlers (≤ stopTimeout) ─► last acks ─► half-close ─► server: OK
  * </pre>
  *
@@ -201,7 +201,8 @@ public final class GroupConsumer implements AutoCloseable {
                 continue; // close() interrupts only after setting workersStop (or to cut a handler short)
             }
             if (workersStop || delivery == STOP) {
-                return; // a message taken now was never started: the server gives it back when the call ends
+                giveBack(delivery); // taken now, never started
+                return;
             }
             if (delivery.session().isEnded()) {
                 continue; // its call ended, and the server gave the message back
@@ -328,7 +329,7 @@ public final class GroupConsumer implements AutoCloseable {
 
     private void stopWorkers() {
         workersStop = true;
-        inbox.clear();
+        giveBackUnstarted();
         for (int i = 0; i < workers.size(); i++) {
             inbox.add(STOP);
         }
@@ -337,8 +338,27 @@ public final class GroupConsumer implements AutoCloseable {
     // ---- stopping
 
     /**
-     * Graceful stop: the server sends nothing more; messages waiting in the inbox are not started (the
-     * server gives them to other consumers at once); running handlers finish, up to {@code stopTimeout},
+     * Gives back what waits in the inbox, never started, so that the server delivers it again at once
+     * without counting this delivery toward {@code maxDeliveries}: a consumer that stops (or restarts)
+     * with messages prefetched does not bring them nearer to parking. Messages of a session that ended
+     * were given back by the server already.
+     */
+    private void giveBackUnstarted() {
+        List<Delivery> unstarted = new ArrayList<>();
+        inbox.drainTo(unstarted);
+        unstarted.forEach(this::giveBack);
+    }
+
+    private void giveBack(Delivery delivery) {
+        if (delivery != STOP && !delivery.session().isEnded()) {
+            delivery.session().acks().giveBack(delivery.message().ackId());
+        }
+    }
+
+    /**
+     * Graceful stop: the server sends nothing more; messages waiting in the inbox are not started but
+     * given back (the server gives them to other consumers at once, and these deliveries do not count
+     * toward the group's maxDeliveries); running handlers finish, up to {@code stopTimeout},
      * and their acks are sent; then the stream ends, once the server has applied every ack. Handlers
      * still running after {@code stopTimeout} are interrupted and their messages come again. Closes the
      * connection if the consumer made it. Idempotent; do not call it from a handler (it would wait for
@@ -369,6 +389,7 @@ public final class GroupConsumer implements AutoCloseable {
                 }
             }
             if (allFinished) {
+                giveBackUnstarted(); // what came after the drain request
                 current.finish();
             } else {
                 LOG.log(Level.WARNING, "consumer " + name + " of group '" + group + "': handlers still running after "

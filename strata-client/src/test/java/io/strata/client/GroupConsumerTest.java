@@ -170,10 +170,15 @@ class GroupConsumerTest {
         assertThat(afterClose.inFlight()).as("the 12 prefetched and not started were given back").isZero();
 
         Set<String> handledBySecond = ConcurrentHashMap.newKeySet();
-        try (GroupConsumer second = groups.consumer("billing").handler(event -> handledBySecond.add(event.stream())).start()) {
+        Set<Integer> deliveryCounts = ConcurrentHashMap.newKeySet();
+        try (GroupConsumer second = groups.consumer("billing").messageHandler(message -> {
+            handledBySecond.add(message.event().stream());
+            deliveryCounts.add(message.deliveryCount());
+        }).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> groups.get("billing").lag() == 0);
         }
         assertThat(handledBySecond).hasSize(events - 4).doesNotContainAnyElementsOf(handledByFirst);
+        assertThat(deliveryCounts).as("the first consumer never started them: its deliveries do not count").containsExactly(1);
     }
 
     @Test

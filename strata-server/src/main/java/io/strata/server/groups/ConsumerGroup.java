@@ -231,6 +231,31 @@ public final class ConsumerGroup {
         return new NackResult(nacked, ids.length - nacked);
     }
 
+    /**
+     * Gives back messages this consumer received and never started: deliverable again at once, and the
+     * delivery does not count toward {@code maxDeliveries} (a consumer that stops with messages prefetched
+     * should not bring them nearer to parking). Unknown or expired ackIds are counted as unknown.
+     */
+    public NackResult giveBack(Collection<String> ackIds) {
+        AckIds.Parsed[] ids = parse(ackIds);
+        int givenBack = 0;
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            dispatcher.expire(now);
+            for (AckIds.Parsed id : ids) {
+                if (dispatcher.giveBack(id)) {
+                    givenBack++;
+                }
+            }
+            afterChange();
+        } finally {
+            lock.unlock();
+        }
+        return new NackResult(givenBack, ids.length - givenBack);
+    }
+
     // ---- parked ------------------------------------------------------------------------------
 
     /** The first {@code limit} (1 to 10,000) parked messages, in position order, read back from the store. */

@@ -211,6 +211,18 @@ final class Dispatcher {
         return true;
     }
 
+    /** Makes an in-flight message deliverable again without counting its delivery; false when it is not in flight under that id. */
+    boolean giveBack(AckIds.Parsed id) {
+        TrackedEvent event = inFlight(id);
+        if (event == null) {
+            return false;
+        }
+        leases.remove(event);
+        event.deliveries--;
+        makeReady(event);
+        return true;
+    }
+
     private TrackedEvent inFlight(AckIds.Parsed id) {
         if (!id.wellFormed() || id.slot() >= slots.length) {
             return null;

@@ -151,6 +151,10 @@ final class ConsumeCall implements StreamObserver<ConsumeRequest> {
             current.nack(nack.getAckIdsList(), action, delay);
             finished(nack.getAckIdsList());
         }
+        if (request.getGiveBackAckIdsCount() > 0) {
+            current.giveBack(request.getGiveBackAckIdsList());
+            finished(request.getGiveBackAckIdsList());
+        }
         if (request.getCredits() != 0) {
             grant(Integer.toUnsignedLong(request.getCredits()));
         }

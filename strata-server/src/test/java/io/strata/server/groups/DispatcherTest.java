@@ -72,6 +72,21 @@ class DispatcherTest {
     }
 
     @Test
+    void aGivenBackMessageComesAgainAtOnceWithoutCountingTheDelivery() {
+        Dispatcher d = dispatcher(Ordering.PER_STREAM, 1, 100); // a counted failure would park at once
+        admit(d, "a", "a");
+
+        Message first = fetch(d, 10).get(0);
+        assertThat(d.giveBack(id(first))).isTrue();
+        assertThat(d.giveBack(id(first))).as("that delivery is over").isFalse();
+
+        List<Message> again = fetch(d, 10);
+        assertThat(keys(again)).as("still the oldest of its stream, not parked").containsExactly("a@0");
+        assertThat(again.get(0).deliveryCount()).isEqualTo(1);
+        assertThat(d.parkedRecords(10)).isEmpty();
+    }
+
+    @Test
     void orderingNoneDeliversEverythingAtOnce() {
         Dispatcher d = dispatcher(Ordering.NONE, 5, 100);
         admit(d, "a", "a", "a");
