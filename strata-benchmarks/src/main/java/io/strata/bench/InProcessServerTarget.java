@@ -1,24 +1,12 @@
 package io.strata.bench;
 
-import io.strata.core.AllSlice;
-import io.strata.core.AppendResult;
 import io.strata.core.Durability;
-import io.strata.core.EventData;
-import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
-import io.strata.core.ExpectedRevision;
-import io.strata.core.ReadAllOptions;
-import io.strata.core.ReadStreamOptions;
-import io.strata.core.StoreInfo;
-import io.strata.core.StreamSlice;
-import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
+import io.strata.core.ForwardingEventStore;
 import io.strata.server.ServerConfig;
 import io.strata.server.StrataServer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A target that is a real {@link StrataServer} on loopback, started in the driver's own JVM on the
@@ -57,46 +45,18 @@ abstract class InProcessServerTarget implements Target {
     }
 
     /** The client, which owns its server: closing it closes the client, then the server. */
-    private record ClientOfServer(EventStore client, StrataServer server) implements EventStore {
-        @Override
-        public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedRevision expected, List<EventData> events) {
-            return client.appendAsync(stream, expected, events);
-        }
+    private static final class ClientOfServer extends ForwardingEventStore {
+        private final StrataServer server;
 
-        @Override
-        public AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
-            return client.append(stream, expected, events);
-        }
-
-        @Override
-        public StreamSlice readStream(String stream, ReadStreamOptions options) {
-            return client.readStream(stream, options);
-        }
-
-        @Override
-        public AllSlice readAll(ReadAllOptions options) {
-            return client.readAll(options);
-        }
-
-        @Override
-        public Subscription subscribeToStream(String stream, long fromRevision, SubscriptionListener listener) {
-            return client.subscribeToStream(stream, fromRevision, listener);
-        }
-
-        @Override
-        public Subscription subscribeToAll(long fromPosition, EventFilter filter, SubscriptionListener listener) {
-            return client.subscribeToAll(fromPosition, filter, listener);
-        }
-
-        @Override
-        public StoreInfo info() {
-            return client.info();
+        ClientOfServer(EventStore client, StrataServer server) {
+            super(client);
+            this.server = server;
         }
 
         @Override
         public void close() {
             try {
-                client.close();
+                super.close();
             } finally {
                 server.close();
             }

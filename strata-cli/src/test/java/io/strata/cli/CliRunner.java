@@ -2,18 +2,8 @@ package io.strata.cli;
 
 import static org.awaitility.Awaitility.await;
 
-import io.strata.core.AppendResult;
-import io.strata.core.AllSlice;
-import io.strata.core.EventData;
-import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
-import io.strata.core.ExpectedRevision;
-import io.strata.core.ReadAllOptions;
-import io.strata.core.ReadStreamOptions;
-import io.strata.core.StoreInfo;
-import io.strata.core.StreamSlice;
-import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
+import io.strata.core.ForwardingEventStore;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -108,35 +97,9 @@ final class CliRunner {
     }
 
     /** An open store that commands may "close" without closing it: the test owns it. */
-    private record Unclosable(EventStore store) implements EventStore {
-        @Override
-        public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedRevision expected, List<EventData> events) {
-            return store.appendAsync(stream, expected, events);
-        }
-
-        @Override
-        public StreamSlice readStream(String stream, ReadStreamOptions options) {
-            return store.readStream(stream, options);
-        }
-
-        @Override
-        public AllSlice readAll(ReadAllOptions options) {
-            return store.readAll(options);
-        }
-
-        @Override
-        public Subscription subscribeToStream(String stream, long fromRevision, SubscriptionListener listener) {
-            return store.subscribeToStream(stream, fromRevision, listener);
-        }
-
-        @Override
-        public Subscription subscribeToAll(long fromPosition, EventFilter filter, SubscriptionListener listener) {
-            return store.subscribeToAll(fromPosition, filter, listener);
-        }
-
-        @Override
-        public StoreInfo info() {
-            return store.info();
+    private static final class Unclosable extends ForwardingEventStore {
+        Unclosable(EventStore store) {
+            super(store);
         }
 
         @Override

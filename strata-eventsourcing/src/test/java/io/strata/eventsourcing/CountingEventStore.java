@@ -1,6 +1,7 @@
 package io.strata.eventsourcing;
 
 import io.strata.core.EventStore;
+import io.strata.core.ForwardingEventStore;
 import io.strata.core.ReadStreamOptions;
 import io.strata.core.StreamSlice;
 
@@ -18,7 +19,7 @@ final class CountingEventStore extends ForwardingEventStore {
 
     @Override
     public StreamSlice readStream(String stream, ReadStreamOptions options) {
-        StreamSlice slice = delegate.readStream(stream, options);
+        StreamSlice slice = delegate().readStream(stream, options);
         eventsRead.computeIfAbsent(stream, s -> new AtomicLong()).addAndGet(slice.events().size());
         return slice;
     }

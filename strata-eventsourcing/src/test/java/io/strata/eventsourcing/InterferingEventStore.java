@@ -4,6 +4,7 @@ import io.strata.core.AppendResult;
 import io.strata.core.EventData;
 import io.strata.core.EventStore;
 import io.strata.core.ExpectedRevision;
+import io.strata.core.ForwardingEventStore;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +26,22 @@ final class InterferingEventStore extends ForwardingEventStore {
     }
 
     @Override
+    public AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
+        interfere(stream);
+        return delegate().append(stream, expected, events);
+    }
+
+    @Override
     public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedRevision expected, List<EventData> events) {
+        interfere(stream);
+        return delegate().appendAsync(stream, expected, events);
+    }
+
+    private void interfere(String stream) {
         if (remaining.getAndDecrement() > 0) {
-            delegate.append(stream, ExpectedRevision.ANY, List.of(interloper));
+            delegate().append(stream, ExpectedRevision.ANY, List.of(interloper));
             interferences.incrementAndGet();
         }
-        return delegate.appendAsync(stream, expected, events);
     }
 
     int interferences() {

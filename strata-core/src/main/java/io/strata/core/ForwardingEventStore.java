@@ -1,27 +1,27 @@
-package io.strata.eventsourcing;
-
-import io.strata.core.AllSlice;
-import io.strata.core.AppendResult;
-import io.strata.core.EventData;
-import io.strata.core.EventFilter;
-import io.strata.core.EventStore;
-import io.strata.core.ExpectedRevision;
-import io.strata.core.ReadAllOptions;
-import io.strata.core.ReadStreamOptions;
-import io.strata.core.StoreInfo;
-import io.strata.core.StreamSlice;
-import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
+package io.strata.core;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** An {@link EventStore} that passes everything to a real one; tests override what they observe. */
-public class ForwardingEventStore implements EventStore {
-    protected final EventStore delegate;
+/**
+ * An {@link EventStore} that passes every call to another one, closing included; a subclass overrides
+ * what it adds to (a store that also owns a server, one whose close the test owns, one that counts reads).
+ */
+public abstract class ForwardingEventStore implements EventStore {
+    private final EventStore delegate;
 
-    public ForwardingEventStore(EventStore delegate) {
-        this.delegate = delegate;
+    protected ForwardingEventStore(EventStore delegate) {
+        this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The store every call goes to. */
+    protected final EventStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
+        return delegate.append(stream, expected, events);
     }
 
     @Override
@@ -54,8 +54,8 @@ public class ForwardingEventStore implements EventStore {
         return delegate.info();
     }
 
-    /** Leaves the real store open: its owner closes it. */
     @Override
     public void close() {
+        delegate.close();
     }
 }
