@@ -7,30 +7,30 @@ import java.util.Locale;
  * result lines of {@code bench/WORKLOADS.md}: strings, whole numbers, decimals, booleans.
  * Not thread-safe.
  */
-final class JsonLine {
+public final class JsonLine {
     private final StringBuilder out = new StringBuilder(512).append('{');
     private boolean first = true;
 
-    JsonLine add(String name, String value) {
+    public JsonLine add(String name, String value) {
         key(name);
         quote(value);
         return this;
     }
 
-    JsonLine add(String name, long value) {
+    public JsonLine add(String name, long value) {
         key(name);
         out.append(value);
         return this;
     }
 
-    JsonLine add(String name, boolean value) {
+    public JsonLine add(String name, boolean value) {
         key(name);
         out.append(value);
         return this;
     }
 
     /** A decimal rounded to {@code digits} places; NaN and infinities become {@code null}. */
-    JsonLine add(String name, double value, int digits) {
+    public JsonLine add(String name, double value, int digits) {
         key(name);
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             out.append("null");

@@ -11,13 +11,13 @@ import java.util.Optional;
  * The {@code machine} field of a result line: cores, memory, CPU model, kernel and JDK, e.g.
  * {@code "2 cores, 23 GiB RAM, AMD EPYC, Linux 6.18.44, JDK 25.0.3"}.
  */
-final class MachineInfo {
+public final class MachineInfo {
     private static final String DESCRIPTION = describe();
 
     private MachineInfo() {
     }
 
-    static String description() {
+    public static String description() {
         return DESCRIPTION;
     }
 

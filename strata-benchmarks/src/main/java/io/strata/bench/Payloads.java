@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * The numbers are strings because JSON numbers may not have leading zeros.
  */
-final class Payloads {
+public final class Payloads {
     static final String TYPE = "BenchEvent";
     static final int SIZE = WorkloadSizes.EVENT_BYTES;
 
@@ -34,7 +34,7 @@ final class Payloads {
     }
 
     /** A 256-byte JSON document carrying {@code sequence} and {@code nanos} (both 0 or more). */
-    static byte[] data(long sequence, long nanos) {
+    public static byte[] data(long sequence, long nanos) {
         byte[] data = TEMPLATE.clone();
         writeDigits(data, T_OFFSET, T_DIGITS, nanos);
         writeDigits(data, N_OFFSET, N_DIGITS, sequence);
@@ -45,11 +45,11 @@ final class Payloads {
         return EventData.json(TYPE, data(sequence, nanos));
     }
 
-    static long nanos(byte[] data) {
+    public static long nanos(byte[] data) {
         return readDigits(data, T_OFFSET, T_DIGITS);
     }
 
-    static long sequence(byte[] data) {
+    public static long sequence(byte[] data) {
         return readDigits(data, N_OFFSET, N_DIGITS);
     }
 

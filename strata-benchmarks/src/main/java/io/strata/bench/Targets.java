@@ -24,7 +24,8 @@ final class Targets {
             case HTTP -> new HttpTarget();
             case GRPC -> new GrpcTarget();
             case "kafka", "nats-jetstream", "postgres" -> throw new Unavailable("target " + name
-                    + ": the driver for this peer is not built yet; " + EMBEDDED + " and " + HTTP + " run");
+                    + " is a peer: peers run with bench/peers/run, which starts them and runs these workloads"
+                    + " against them and against Strata side by side");
             default -> throw new Unavailable("unknown target '" + name + "': the targets are " + EMBEDDED + ", "
                     + GRPC + ", " + HTTP + ", " + String.join(", ", PEERS) + " (see bench/WORKLOADS.md)");
         };

@@ -8,7 +8,7 @@ import java.time.Duration;
  * for tests. The shape of a workload (clients, subscribers, event size, events per append, the W6
  * rate) never changes with the size: only counts and durations do.
  */
-record WorkloadSizes(
+public record WorkloadSizes(
         boolean quick,
         // W1: serial appends plus the bare write+fsync baseline
         int w1WarmupAppends, int w1Appends, int w1AppendsPerStream, int baselineWarmupWrites, int baselineWrites,
@@ -28,10 +28,10 @@ record WorkloadSizes(
         // how often long phases print their counts
         Duration progressInterval) {
 
-    static final int EVENT_BYTES = 256;
+    public static final int EVENT_BYTES = 256;
 
     /** The workloads as {@code bench/WORKLOADS.md} defines them. */
-    static WorkloadSizes full() {
+    public static WorkloadSizes full() {
         return new WorkloadSizes(false,
                 2_000, 20_000, 100, 200, 2_000,
                 64, 100_000, Duration.ofSeconds(3), Duration.ofSeconds(15), Long.MAX_VALUE,
@@ -44,7 +44,7 @@ record WorkloadSizes(
     }
 
     /** Every workload scaled down: {@code strata bench W1 W2 W3 W4 W5 W6 --quick} takes about a minute. */
-    static WorkloadSizes forQuickRun() {
+    public static WorkloadSizes forQuickRun() {
         return new WorkloadSizes(true,
                 200, 2_000, 100, 100, 2_000,
                 64, 20_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Long.MAX_VALUE,
@@ -60,7 +60,7 @@ record WorkloadSizes(
      * These sizes times {@code factor} (counts and durations), with floors that keep every phase
      * meaningful: at least 20 measured appends, 100 ms per timed phase, 10 events in the W5 stream.
      */
-    WorkloadSizes scaled(double factor) {
+    public WorkloadSizes scaled(double factor) {
         long w4 = Math.max(1_000, Math.round(w4Events * factor));
         return new WorkloadSizes(quick,
                 atLeast(10, w1WarmupAppends, factor), atLeast(20, w1Appends, factor), w1AppendsPerStream,

@@ -136,12 +136,12 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void peersAreRefusedUntilTheirDriversExist() {
+    void peersAreRefusedWithWhereTheyRun() {
         int exit = run(TINY, Durability.FSYNC, "kafka", "W1");
 
         assertThat(exit).isEqualTo(1);
         assertThat(lines).isEmpty();
-        assertThat(progress).anyMatch(p -> p.contains("kafka: the driver for this peer is not built yet"));
+        assertThat(progress).anyMatch(p -> p.contains("kafka is a peer: peers run with bench/peers/run"));
     }
 
     @Test

@@ -45,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> workloads;
 
     @Option(names = "--target", paramLabel = "T", defaultValue = "strata-embedded",
-            description = "strata-embedded (default: the engine in this process), strata-http (a server started in this process, "
-                    + "spoken to over HTTP on loopback) or strata-grpc (not built yet).")
+            description = "strata-embedded (default: the engine in this process), strata-grpc or strata-http (a server started in "
+                    + "this process, spoken to over gRPC or HTTP on loopback). Peers (kafka, …) run with bench/peers/run.")
     private String target;
 
     @Option(names = "--quick", description = "Smaller runs, for a smoke test; not for quoting figures.")
