@@ -3,44 +3,78 @@ package io.strata.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * N clients, each a platform thread doing one synchronous operation after another (closed loop):
- * a warm-up for a time, then a measured phase for a time or a count, whichever ends first.
+ * N clients, each a thread doing one synchronous operation after another (closed loop): a warm-up
+ * for a time, then a measured phase for a time or a count, whichever ends first. W2 and W3 run on it,
+ * here and in the peers' harness ({@code bench/peers}), so that their figures compare.
  *
  * <p>Only operations that start inside the measured phase are recorded. The measured time runs from
  * the phase's start until every client has finished its last operation, so it covers every recorded
  * operation. The first failure of any client stops all of them and is rethrown.
  */
 @SuppressWarnings("try") // progress tickers are try-with-resources for their close only
-final class ClosedLoop {
+public final class ClosedLoop {
     /** One client's next operation; returns how many events it wrote. Called by one thread only. */
-    interface Client {
+    public interface Client extends AutoCloseable {
         /** Builds the next operation's events; not timed. */
         default void prepare() {
         }
 
         /** Performs the operation built by {@link #prepare()}; timed. */
         int next() throws Exception;
+
+        /** Releases what the client holds (a connection, say), on its thread, after its last operation. */
+        @Override
+        default void close() {
+        }
     }
 
-    record Result(long operations, long events, double seconds, Histogram latencyNanos) {
+    /** What the measured phase did: operations and events recorded, its length, and each operation's latency. */
+    public record Result(long operations, long events, double seconds, Histogram latencyNanos) {
     }
 
     private static final int WARMING = 0;
     private static final int MEASURING = 1;
     private static final int STOPPING = 2;
 
-    private ClosedLoop() {
+    private final String workload;
+    private final Consumer<String> say;
+    private final Duration progressInterval;
+
+    /**
+     * A closed loop for {@code workload} (its clients' threads are named after it) that prints its
+     * phases with {@code say} and its counts every {@code progressInterval}.
+     */
+    public ClosedLoop(String workload, Consumer<String> say, Duration progressInterval) {
+        this.workload = workload;
+        this.say = say;
+        this.progressInterval = progressInterval;
     }
 
-    static Result run(RunContext context, int clients, IntFunction<Client> clientFactory, Duration warmup,
+    /** {@link #run(int, IntFunction, Duration, Duration, long)} for a workload of this driver. */
+    static Result run(RunContext context, int clients, IntFunction<? extends Client> clientFactory, Duration warmup,
                       Duration measure, long maxOperations) throws Exception {
-        var phase = new java.util.concurrent.atomic.AtomicInteger(WARMING);
+        return new ClosedLoop(context.workload(), context::say, context.sizes().progressInterval())
+                .run(clients, clientFactory, warmup, measure, maxOperations);
+    }
+
+    /**
+     * Runs {@code clients} clients made by {@code clientFactory} (given 0 to clients - 1): a warm-up of
+     * {@code warmup}, then a measured phase of {@code measure} or {@code maxOperations} operations,
+     * whichever ends first. Closes each client when it stops.
+     */
+    public Result run(int clients, IntFunction<? extends Client> clientFactory, Duration warmup, Duration measure,
+                      long maxOperations) throws Exception {
+        AtomicInteger phase = new AtomicInteger(WARMING);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         LongAdder warmupOps = new LongAdder();
         LongAdder measuredOps = new LongAdder();
@@ -51,8 +85,8 @@ final class ClosedLoop {
             Client client = clientFactory.apply(c);
             Histogram histogram = Measurement.newHistogram();
             histograms[c] = histogram;
-            threads.add((virtualClients() ? Thread.ofVirtual() : Thread.ofPlatform()).name(context.workload() + "-client-" + c).unstarted(() -> {
-                try {
+            threads.add((virtualClients() ? Thread.ofVirtual() : Thread.ofPlatform()).name(workload + "-client-" + c).unstarted(() -> {
+                try (client) {
                     while (true) {
                         int p = phase.get();
                         if (p == STOPPING) {
@@ -77,18 +111,18 @@ final class ClosedLoop {
             }));
         }
 
-        context.say("warm-up: " + clients + " clients for " + seconds(warmup));
+        say.accept("warm-up: " + clients + " clients for " + seconds(warmup));
         threads.forEach(Thread::start);
-        try (Ticker ignored = context.ticker(() -> "warm-up: " + warmupOps.sum() + " appends")) {
+        try (Ticker ignored = ticker(() -> "warm-up: " + warmupOps.sum() + " appends")) {
             sleepUnlessFailed(warmup, failure);
         }
 
-        context.say("measuring: " + clients + " clients for " + seconds(measure)
+        say.accept("measuring: " + clients + " clients for " + seconds(measure)
                 + (maxOperations == Long.MAX_VALUE ? "" : " or " + maxOperations + " appends"));
         long start = System.nanoTime();
         phase.compareAndSet(WARMING, MEASURING);
         long end = start + measure.toNanos();
-        try (Ticker ignored = context.ticker(() -> "measuring: " + measuredOps.sum() + " appends, "
+        try (Ticker ignored = ticker(() -> "measuring: " + measuredOps.sum() + " appends, "
                 + measuredEvents.sum() + " events, " + seconds(Duration.ofNanos(System.nanoTime() - start)))) {
             while (failure.get() == null && System.nanoTime() < end && measuredOps.sum() < maxOperations) {
                 Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
@@ -110,6 +144,10 @@ final class ClosedLoop {
         return new Result(measuredOps.sum(), measuredEvents.sum(), seconds, all);
     }
 
+    private Ticker ticker(Supplier<String> report) {
+        return Ticker.start(progressInterval, () -> say.accept(report.get()));
+    }
+
     private static void sleepUnlessFailed(Duration duration, AtomicReference<Throwable> failure) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         while (failure.get() == null && System.nanoTime() < end) {
@@ -118,7 +156,7 @@ final class ClosedLoop {
     }
 
     static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strata.bench;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Builds one flat JSON object on one line, fields in the order they are added. Enough for the
@@ -48,6 +49,24 @@ public final class JsonLine {
             }
             out.append(text.equals("-0") ? "0" : text);
         }
+        return this;
+    }
+
+    /**
+     * Adds each of {@code fields} as its value's type says: a {@link Double} or {@link Float} rounded
+     * to 3 places, another {@link Number} as a whole number, a {@link Boolean}, anything else as text.
+     * How a result line carries a workload's extras and a target's facts.
+     */
+    public JsonLine addAll(Map<String, ?> fields) {
+        fields.forEach((name, value) -> {
+            switch (value) {
+                case Double d -> add(name, d, 3);
+                case Float f -> add(name, f.doubleValue(), 3);
+                case Number n -> add(name, n.longValue());
+                case Boolean b -> add(name, b);
+                default -> add(name, String.valueOf(value));
+            }
+        });
         return this;
     }
 

@@ -127,40 +127,14 @@ public final class WorkloadRunner {
     }
 
     /**
-     * The result line: the fields of bench/WORKLOADS.md in order, the workload's extras, the target's
-     * facts (such as where its server runs), the client threads, then quick and machine.
+     * The result line ({@link ResultLines}): the fields of bench/WORKLOADS.md in order, the workload's
+     * extras, the target's facts (such as where its server runs), the client threads, then quick and machine.
      */
     static String line(String id, String target, Map<String, Object> targetFacts, Durability durability, boolean quick,
                        Measurement m) {
-        JsonLine json = new JsonLine()
-                .add("workload", id)
-                .add("target", target)
-                .add("durability", durability.wireName())
-                .add("eventBytes", WorkloadSizes.EVENT_BYTES)
-                .add("clients", m.clients())
-                .add("events", m.events())
-                .add("seconds", m.seconds(), 3)
-                .add("eventsPerSecond", Math.round(m.eventsPerSecond()))
-                .add("p50Ms", Measurement.millis(m.latencyNanos(), 50), 3)
-                .add("p99Ms", Measurement.millis(m.latencyNanos(), 99), 3)
-                .add("p999Ms", Measurement.millis(m.latencyNanos(), 99.9), 3);
-        m.extras().forEach((name, value) -> addExtra(json, name, value));
-        targetFacts.forEach((name, value) -> addExtra(json, name, value));
-        json.add("clientThreads", ClosedLoop.virtualClients() ? "virtual" : "platform");
-        if (quick) {
-            json.add("quick", true);
-        }
-        return json.add("machine", MachineInfo.description()).toString();
-    }
-
-    private static void addExtra(JsonLine json, String name, Object value) {
-        switch (value) {
-            case Double d -> json.add(name, d, 3);
-            case Float f -> json.add(name, f.doubleValue(), 3);
-            case Number n -> json.add(name, n.longValue());
-            case Boolean b -> json.add(name, b);
-            default -> json.add(name, String.valueOf(value));
-        }
+        JsonLine json = ResultLines.start(id, target, durability.wireName());
+        ResultLines.addFigures(json, m.clients(), m.events(), m.seconds(), m.eventsPerSecond(), m.latencyNanos());
+        return ResultLines.endMeasured(json, m.extras(), targetFacts, quick);
     }
 
     private static Consumer<String> synchronizedConsumer(Consumer<String> consumer) {

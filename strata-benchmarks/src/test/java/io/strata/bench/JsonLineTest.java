@@ -2,6 +2,8 @@ package io.strata.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonLineTest {
@@ -12,6 +14,22 @@ class JsonLineTest {
 
         assertThat(line).isEqualTo("{\"workload\": \"W2\", \"clients\": 64, \"seconds\": 12.3, \"p50Ms\": 4, "
                 + "\"ratio\": 0, \"quick\": true, \"nan\": null}");
+    }
+
+    @Test
+    void addAllWritesEachFieldAsItsValuesTypeSaysInTheMapsOrder() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("appendsPerSecond", 12.3456);
+        fields.put("ratio", 0.5f);
+        fields.put("eventsPerAppend", 100);
+        fields.put("appends", 7L);
+        fields.put("atomic", false);
+        fields.put("batch", "not atomic");
+
+        String line = new JsonLine().add("workload", "W3").addAll(fields).toString();
+
+        assertThat(line).isEqualTo("{\"workload\": \"W3\", \"appendsPerSecond\": 12.346, \"ratio\": 0.5, "
+                + "\"eventsPerAppend\": 100, \"appends\": 7, \"atomic\": false, \"batch\": \"not atomic\"}");
     }
 
     @Test

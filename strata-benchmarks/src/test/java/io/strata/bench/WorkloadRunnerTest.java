@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs every workload against the embedded engine at a thousandth of its quick size and checks the
  * result line: its fields, its order and that the values make sense. No assertion on speed: figures
- * come from running the benchmarks, never from tests. {@link ServerTargetTest} does the same over HTTP.
+ * come from running the benchmarks, never from tests. {@link HttpTargetTest} and {@link GrpcTargetTest} do the same over a server.
  */
 class WorkloadRunnerTest {
     /** A thousandth of quick, with the floors of {@link WorkloadSizes#scaled}. */

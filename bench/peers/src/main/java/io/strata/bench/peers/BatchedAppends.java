@@ -1,5 +1,6 @@
 package io.strata.bench.peers;
 
+import io.strata.bench.ClosedLoop;
 import io.strata.bench.Payloads;
 import io.strata.bench.WorkloadSizes;
 import java.util.ArrayList;
@@ -18,10 +19,10 @@ final class BatchedAppends implements PeerWorkload {
         WorkloadSizes sizes = run.sizes();
         int clients = sizes.w3Clients();
         boolean conditional = run.target().checksExpectedRevision();
-        ClosedLoopClients.Result result = ClosedLoopClients.run(run, clients,
+        ClosedLoop.Result result = run.closedLoop().run(clients,
                 c -> new Client(ConcurrentAppends.appender(run.log()), c, sizes.w3EventsPerAppend(),
                         sizes.w3AppendsPerStream(), conditional),
-                sizes.w3Warmup(), sizes.w3Measure());
+                sizes.w3Warmup(), sizes.w3Measure(), sizes.w3MaxAppends());
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("eventsPerAppend", sizes.w3EventsPerAppend());
         extras.put("appends", result.operations());
@@ -34,7 +35,7 @@ final class BatchedAppends implements PeerWorkload {
     }
 
     /** Appends batches to streams {@code w3-c<client>-<k>}. Confined to one thread. */
-    private static final class Client implements ClosedLoopClients.Client {
+    private static final class Client implements ClosedLoop.Client {
         private final PeerLog.Appender appender;
         private final int client;
         private final int eventsPerAppend;

@@ -1,5 +1,6 @@
 package io.strata.bench.peers;
 
+import io.strata.bench.ClosedLoop;
 import io.strata.bench.Payloads;
 import io.strata.bench.WorkloadSizes;
 import java.util.Arrays;
@@ -24,8 +25,8 @@ final class ConcurrentAppends implements PeerWorkload {
             throw new IllegalStateException(run.target().name() + " cannot check an expected revision: W2 does not apply");
         }
         run.say("setup: " + streams + " streams over " + clients + " clients");
-        ClosedLoopClients.Result result = ClosedLoopClients.run(run, clients,
-                c -> new Client(appender(run.log()), c, clients, streams), sizes.w2Warmup(), sizes.w2Measure());
+        ClosedLoop.Result result = run.closedLoop().run(clients, c -> new Client(appender(run.log()), c, clients, streams),
+                sizes.w2Warmup(), sizes.w2Measure(), sizes.w2MaxAppends());
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("streams", streams);
         extras.put("expectedRevision", "exact");
@@ -43,7 +44,7 @@ final class ConcurrentAppends implements PeerWorkload {
     }
 
     /** Appends to its own streams, remembering what to expect of each. Confined to one thread. */
-    private static final class Client implements ClosedLoopClients.Client {
+    private static final class Client implements ClosedLoop.Client {
         private final PeerLog.Appender appender;
         private final String[] streams;
         private final long[] expected;

@@ -149,7 +149,7 @@ final class KafkaBroker implements PeerServer {
 
     @Override
     public List<PeerTarget> targets() {
-        return List.of(new KafkaTarget(this, true), new KafkaTarget(this, false));
+        return List.of(KafkaTarget.of(this, true), KafkaTarget.of(this, false));
     }
 
     @Override

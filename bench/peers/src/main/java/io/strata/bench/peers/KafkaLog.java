@@ -7,11 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,52 +73,17 @@ final class KafkaLog implements PeerLog {
 
     @Override
     public AsyncWriter asyncWriter(int maxInFlight) {
-        return new AsyncWriter() {
-            private final Semaphore permits = new Semaphore(maxInFlight);
-            private final AtomicReference<Exception> failure = new AtomicReference<>();
-            private final LongAdder completed = new LongAdder();
-
+        return new CallbackAsyncWriter(maxInFlight) {
             @Override
-            public void send(String stream, long firstRevision, List<byte[]> events) throws Exception {
-                throwFailure();
-                permits.acquire();
+            void start(String stream, List<byte[]> events) {
                 AtomicInteger left = new AtomicInteger(events.size());
                 for (byte[] event : events) {
                     producer.send(new ProducerRecord<>(topic, stream, event), (metadata, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        } else {
-                            completed.increment();
-                        }
+                        failIf(error);
                         if (left.decrementAndGet() == 0) {
-                            permits.release();
+                            settled();
                         }
                     });
-                }
-            }
-
-            @Override
-            public long completedEvents() {
-                return completed.sum();
-            }
-
-            @Override
-            public void awaitAll(Duration timeout) throws Exception {
-                if (!permits.tryAcquire(maxInFlight, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("appends still in flight after " + timeout.toSeconds() + " s");
-                }
-                permits.release(maxInFlight);
-                throwFailure();
-            }
-
-            @Override
-            public void close() {
-            }
-
-            private void throwFailure() throws Exception {
-                Exception e = failure.get();
-                if (e != null) {
-                    throw e;
                 }
             }
         };

@@ -17,10 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 
@@ -69,52 +65,17 @@ final class NatsLog implements PeerLog {
 
     @Override
     public AsyncWriter asyncWriter(int maxInFlight) {
-        return new AsyncWriter() {
-            private final Semaphore permits = new Semaphore(maxInFlight);
-            private final AtomicReference<Throwable> failure = new AtomicReference<>();
-            private final LongAdder completed = new LongAdder();
-
+        return new CallbackAsyncWriter(maxInFlight) {
             @Override
-            public void send(String stream, long firstRevision, List<byte[]> events) throws Exception {
-                throwFailure();
-                permits.acquire();
+            void start(String stream, List<byte[]> events) {
                 List<CompletableFuture<PublishAck>> acks = new ArrayList<>(events.size());
                 for (byte[] event : events) {
                     acks.add(jetStream.publishAsync(subject(stream), event));
                 }
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    } else {
-                        completed.add(events.size());
-                    }
-                    permits.release();
+                    failIf(error);
+                    settled();
                 });
-            }
-
-            @Override
-            public long completedEvents() {
-                return completed.sum();
-            }
-
-            @Override
-            public void awaitAll(Duration timeout) throws Exception {
-                if (!permits.tryAcquire(maxInFlight, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("publishes still in flight after " + timeout.toSeconds() + " s");
-                }
-                permits.release(maxInFlight);
-                throwFailure();
-            }
-
-            @Override
-            public void close() {
-            }
-
-            private void throwFailure() {
-                Throwable e = failure.get();
-                if (e != null) {
-                    throw new IllegalStateException("a publish failed: " + e, e);
-                }
             }
         };
     }

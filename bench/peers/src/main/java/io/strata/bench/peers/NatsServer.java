@@ -114,7 +114,7 @@ final class NatsServer implements PeerServer {
 
     @Override
     public List<PeerTarget> targets() {
-        return List.of(new NatsTarget(this));
+        return List.of(NatsTarget.of(this));
     }
 
     @Override

@@ -61,9 +61,6 @@ interface PeerLog extends AutoCloseable {
          */
         void send(String stream, long firstRevision, List<byte[]> events) throws Exception;
 
-        /** Events whose appends were acknowledged so far. */
-        long completedEvents();
-
         /** Waits until every append sent so far is acknowledged (and visible to readers); throws the first failure. */
         void awaitAll(Duration timeout) throws Exception;
 

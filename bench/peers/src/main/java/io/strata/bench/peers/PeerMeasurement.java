@@ -25,8 +25,4 @@ record PeerMeasurement(int clients, long events, double seconds, Histogram laten
     double eventsPerSecond() {
         return seconds > 0 ? events / seconds : 0;
     }
-
-    static double millis(Histogram histogram, double percentile) {
-        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1e6;
-    }
 }

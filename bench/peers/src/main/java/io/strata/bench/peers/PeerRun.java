@@ -1,5 +1,6 @@
 package io.strata.bench.peers;
 
+import io.strata.bench.ClosedLoop;
 import io.strata.bench.WorkloadSizes;
 import java.util.function.Consumer;
 
@@ -11,5 +12,10 @@ record PeerRun(String workload, WorkloadSizes sizes, PeerTarget target, PeerLog 
     /** Prints "[kafka fsync] W2 {message}" to the progress channel. */
     void say(String message) {
         progress.accept("[" + target.name() + " " + target.durability() + "] " + workload + " " + message);
+    }
+
+    /** The Strata driver's closed loop (W2, W3), its clients' threads named after this workload, reporting here. */
+    ClosedLoop closedLoop() {
+        return new ClosedLoop(workload, this::say, sizes.progressInterval());
     }
 }

@@ -91,7 +91,6 @@ final class PostgresLog implements PeerLog {
         HexFormat hex = HexFormat.of();
         return new AsyncWriter() {
             private final ByteArrayOutputStream rows = new ByteArrayOutputStream(COPY_CHUNK + 4096);
-            private long sent;
 
             @Override
             public void send(String stream, long firstRevision, List<byte[]> events) throws SQLException {
@@ -111,14 +110,9 @@ final class PostgresLog implements PeerLog {
             }
 
             @Override
-            public long completedEvents() {
-                return sent;
-            }
-
-            @Override
             public void awaitAll(Duration timeout) throws SQLException {
                 flush();
-                sent = copy.endCopy();
+                copy.endCopy();
             }
 
             @Override
@@ -146,15 +140,10 @@ final class PostgresLog implements PeerLog {
             public int nextPage(ObjLongConsumer<byte[]> events) throws SQLException {
                 page.setLong(1, after);
                 page.setInt(2, pageSize);
-                int count = 0;
-                try (ResultSet rows = page.executeQuery()) {
-                    while (rows.next()) {
-                        after = rows.getLong(1);
-                        events.accept(rows.getBytes(2), after - 1);
-                        count++;
-                    }
-                }
-                return count;
+                return forEachRow(page, row -> {
+                    after = row.getLong(1);
+                    events.accept(row.getBytes(2), after - 1);
+                });
             }
 
             @Override
@@ -172,14 +161,7 @@ final class PostgresLog implements PeerLog {
             @Override
             public int readWhole(String stream, Consumer<byte[]> events) throws SQLException {
                 read.setString(1, stream);
-                int count = 0;
-                try (ResultSet rows = read.executeQuery()) {
-                    while (rows.next()) {
-                        events.accept(rows.getBytes(1));
-                        count++;
-                    }
-                }
-                return count;
+                return forEachRow(read, row -> events.accept(row.getBytes(1)));
             }
 
             @Override
@@ -187,6 +169,23 @@ final class PostgresLog implements PeerLog {
                 Unchecked.run("closing a connection", connection::close);
             }
         };
+    }
+
+    /** Runs {@code query} and hands each row of its result to {@code row}; returns how many rows there were. */
+    private static int forEachRow(PreparedStatement query, RowReader row) throws SQLException {
+        int count = 0;
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                row.read(rows);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Reads the current row of a result. */
+    private interface RowReader {
+        void read(ResultSet row) throws SQLException;
     }
 
     @Override

@@ -101,7 +101,7 @@ final class PostgresServer implements PeerServer {
 
     @Override
     public List<PeerTarget> targets() {
-        return List.of(new PostgresTarget(this));
+        return List.of(PostgresTarget.of(this));
     }
 
     @Override

@@ -6,7 +6,8 @@
  *   PeersMain ─▶ SideBySide ─┬─ strata-embedded/-grpc/-http × fsync/batched ─▶ WorkloadRunner (the Strata driver)
  *                            └─ PeerServer (KafkaBroker, NatsServer, PostgresServer: child processes on loopback)
  *                                  └─ PeerTarget (a row: peer + setting) ─▶ PeerLog (a topic/stream/table per run)
- *                                        ◀─ PeerWorkload W1..W6 (twins of the driver's workloads)
+ *                                        ◀─ PeerWorkload W1..W6 (twins of the driver's workloads; W2, W3 and W6
+ *                                           run on its ClosedLoop and FanOutRun)
  *   result lines ─▶ ResultLine ─▶ RatioTable (Markdown) ─▶ RatioChart (PNG)
  * </pre>
  *

@@ -2,7 +2,6 @@ package io.strata.bench.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,9 +26,7 @@ class KafkaPeerTest {
 
     @AfterAll
     static void stopAndCheckItIsGone() throws Exception {
-        long pid = Long.parseLong(Files.readString(folder.resolve("pids/kafka.pid")).trim());
-        broker.close();
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("broker JVM %d after close", pid).isEmpty();
+        PeerServers.closeAndCheckGone(broker, folder.resolve("pids"));
     }
 
     @Test

@@ -36,12 +36,9 @@ class NatsPeerTest {
 
     @AfterAll
     static void stopAndCheckItIsGone() throws Exception {
-        if (server == null) {
-            return;
+        if (server != null) {
+            PeerServers.closeAndCheckGone(server, folder.resolve("pids"));
         }
-        long pid = Long.parseLong(Files.readString(folder.resolve("pids/nats-jetstream.pid")).trim());
-        server.close();
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("nats-server %d after close", pid).isEmpty();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.strata.bench.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +28,7 @@ class PostgresPeerTest {
 
     @AfterAll
     static void stopAndCheckItIsGone() throws Exception {
-        long pid = Long.parseLong(Files.readString(folder.resolve("pids/postgres.pid")).trim());
-        server.close();
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("postmaster %d after close", pid).isEmpty();
-        assertThat(folder.resolve("pids/postgres.pid")).doesNotExist();
+        PeerServers.closeAndCheckGone(server, folder.resolve("pids"));
     }
 
     @Test

@@ -16,11 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The workloads against {@code strata-http}: a real server started in the test's JVM on the run's
- * folder, spoken to by {@code HttpEventStore}, at a thousandth of the quick size. Checks the result
- * lines as {@link WorkloadRunnerTest} does, and that they say where the server ran. No assertion on speed.
+ * The workloads against a server target: a real server started in the test's JVM on the run's folder,
+ * spoken to by the target's client, at a thousandth of the quick size. Checks the result lines as
+ * {@link WorkloadRunnerTest} does, and that they say where the server ran and over what. No assertion on
+ * speed. A subclass names the target and its protocol.
  */
-class ServerTargetTest {
+abstract class ServerTargetContract {
     private static final WorkloadSizes TINY = WorkloadRunnerTest.TINY;
 
     @TempDir
@@ -29,9 +30,15 @@ class ServerTargetTest {
     private final List<String> lines = new ArrayList<>();
     private final List<String> progress = new ArrayList<>();
 
+    /** The target's name on the result line, e.g. {@code strata-http}. */
+    abstract String target();
+
+    /** The line's {@code protocol} extra. */
+    abstract String protocol();
+
     @ParameterizedTest
     @ValueSource(strings = {"W1", "W3", "W4", "W5"})
-    void eachWorkloadRunsOverHttpAndSaysTheServerRanInProcess(String workload) throws IOException {
+    void eachWorkloadRunsAndSaysTheServerRanInProcess(String workload) throws IOException {
         int exit = run(Durability.FSYNC, workload);
 
         assertThat(exit).as("exit code; progress:\n%s", String.join("\n", progress)).isZero();
@@ -39,7 +46,7 @@ class ServerTargetTest {
     }
 
     @Test
-    void w2OverHttpKeepsItsExactExpectedRevisions() throws IOException {
+    void w2KeepsItsExactExpectedRevisions() throws IOException {
         run(Durability.FSYNC, "W2");
 
         Map<String, Object> line = onlyLine();
@@ -49,7 +56,7 @@ class ServerTargetTest {
     }
 
     @Test
-    void w6OverHttpDeliversEveryMeasuredEventToEverySseSubscriber() throws IOException {
+    void w6DeliversEveryMeasuredEventToEverySubscriber() throws IOException {
         run(Durability.FSYNC, "W6");
 
         Map<String, Object> line = onlyLine();
@@ -66,25 +73,25 @@ class ServerTargetTest {
         assertThat(onlyLine()).containsEntry("durability", "none");
     }
 
-    /** The fields of bench/WORKLOADS.md first, then extras that say the server ran in this JVM, over HTTP. */
+    /** The fields of bench/WORKLOADS.md first, then extras that say the server ran in this JVM, and how it was reached. */
     private void assertValidLine(Map<String, Object> line, String workload) throws IOException {
         assertThat(new ArrayList<>(line.keySet()).subList(0, WorkloadRunnerTest.REQUIRED.size()))
                 .isEqualTo(WorkloadRunnerTest.REQUIRED);
         assertThat(line.keySet()).endsWith("quick", "machine");
         assertThat(line).containsEntry("workload", workload)
-                .containsEntry("target", "strata-http")
+                .containsEntry("target", target())
                 .containsEntry("durability", "fsync")
                 .containsEntry("server", "in-process")
-                .containsEntry("protocol", "HTTP/1.1 JSON, SSE");
+                .containsEntry("protocol", protocol());
         assertThat(number(line, "events")).isPositive();
         assertThat(number(line, "eventsPerSecond")).isPositive();
         assertThat(number(line, "p50Ms")).isPositive().isLessThanOrEqualTo(number(line, "p99Ms"));
-        assertThat(progress).anyMatch(p -> p.startsWith(workload + " starting against strata-http"));
+        assertThat(progress).anyMatch(p -> p.startsWith(workload + " starting against " + target()));
         assertThat(leftIn(work)).as("the run deletes its folder, server files included").isEmpty();
     }
 
     private int run(Durability durability, String... workloads) {
-        BenchRequest request = new BenchRequest(List.of(workloads), "strata-http", TINY.quick(), durability, work);
+        BenchRequest request = new BenchRequest(List.of(workloads), target(), TINY.quick(), durability, work);
         return WorkloadRunner.run(request, TINY, lines::add, progress::add);
     }
 
