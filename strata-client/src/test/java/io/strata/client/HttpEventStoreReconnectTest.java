@@ -202,6 +202,46 @@ class HttpEventStoreReconnectTest {
     }
 
     @Test
+    void closingAConnectedSubscriptionEndsItsThreadWithoutWaitingForTheStreamToEnd() {
+        server = start(0);
+        client = HttpEventStore.connect(server.httpUrl());
+        Recorder recorder = new Recorder();
+        Subscription subscription = client.subscribeToStream("order-1", ReadStreamOptions.START, recorder);
+        await().atMost(PATIENCE).until(() -> recorder.caughtUp.get() == 1);
+
+        subscription.close();
+
+        assertThat(subscription.isActive()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> subscriptionThreads() == 0);
+        appendOver(client, "order-1", 1);
+        assertThat(recorder.events).isEmpty();
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void closingTheStoreEndsItsSubscriptions() {
+        server = start(0);
+        client = HttpEventStore.connect(server.httpUrl());
+        Recorder all = new Recorder();
+        Recorder stream = new Recorder();
+        Subscription toAll = client.subscribeToAll(ReadAllOptions.START, EventFilter.ALL, all);
+        Subscription toStream = client.subscribeToStream("order-1", ReadStreamOptions.START, stream);
+        await().atMost(PATIENCE).until(() -> all.caughtUp.get() == 1 && stream.caughtUp.get() == 1);
+
+        client.close();
+
+        assertThat(toAll.isActive()).isFalse();
+        assertThat(toStream.isActive()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> subscriptionThreads() == 0);
+        assertThat(all.errors).isEmpty();
+        assertThat(stream.errors).isEmpty();
+    }
+
+    private static long subscriptionThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith("strata-sse ")).count();
+    }
+
+    @Test
     void aSubscriptionThatNeverConnectedSaysTheServerCannotBeReached() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

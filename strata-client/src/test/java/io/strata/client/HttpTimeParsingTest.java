@@ -15,7 +15,7 @@ class HttpTimeParsingTest {
             "2026-11-27T22:31:47.123456789Z", "2024-02-29T00:00:00.000Z", "1970-01-01T00:00:00Z",
             "2026-12-31T23:59:59.999999999Z"})
     void readsTheServersFormAsTheJdkDoes(String text) {
-        assertThat(HttpEventStore.utcTime(text)).isEqualTo(OffsetDateTime.parse(text).toInstant());
+        assertThat(HttpEventJson.utcTime(text)).isEqualTo(OffsetDateTime.parse(text).toInstant());
     }
 
     @ParameterizedTest
@@ -23,7 +23,7 @@ class HttpTimeParsingTest {
             "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T22:60:00Z",
             "2026-1a-27T22:31:47Z", "2026-11-27T22:31:47.1234567890Z", "2026-11-27T22:31Z"})
     void declinesAnythingElseSoTheGeneralParserDecides(String text) {
-        Instant read = HttpEventStore.utcTime(text);
+        Instant read = HttpEventJson.utcTime(text);
 
         assertThat(read).isNull();
     }
