@@ -182,20 +182,7 @@ public final class ConsumerGroup {
      */
     public AckResult ack(Collection<String> ackIds) {
         AckIds.Parsed[] ids = parse(ackIds);
-        int acked = 0;
-        lock.lock();
-        try {
-            ensureOpen();
-            dispatcher.expire(System.nanoTime());
-            for (AckIds.Parsed id : ids) {
-                if (dispatcher.ack(id)) {
-                    acked++;
-                }
-            }
-            afterChange();
-        } finally {
-            lock.unlock();
-        }
+        int acked = forEachDelivery(ids, (id, now) -> dispatcher.ack(id));
         return new AckResult(acked, ids.length - acked);
     }
 
@@ -213,21 +200,7 @@ public final class ConsumerGroup {
         }
         AckIds.Parsed[] ids = parse(ackIds);
         long delayNanos = delay.toNanos();
-        int nacked = 0;
-        lock.lock();
-        try {
-            ensureOpen();
-            long now = System.nanoTime();
-            dispatcher.expire(now);
-            for (AckIds.Parsed id : ids) {
-                if (dispatcher.nack(id, action, delayNanos, now)) {
-                    nacked++;
-                }
-            }
-            afterChange();
-        } finally {
-            lock.unlock();
-        }
+        int nacked = forEachDelivery(ids, (id, now) -> dispatcher.nack(id, action, delayNanos, now));
         return new NackResult(nacked, ids.length - nacked);
     }
 
@@ -238,22 +211,36 @@ public final class ConsumerGroup {
      */
     public NackResult giveBack(Collection<String> ackIds) {
         AckIds.Parsed[] ids = parse(ackIds);
-        int givenBack = 0;
+        int givenBack = forEachDelivery(ids, (id, now) -> dispatcher.giveBack(id));
+        return new NackResult(givenBack, ids.length - givenBack);
+    }
+
+    /** What {@link #ack}, {@link #nack} and {@link #giveBack} do to one delivery, under the lock; false for an unknown one. */
+    private interface DeliveryAction {
+        boolean apply(AckIds.Parsed id, long now);
+    }
+
+    /**
+     * Under the lock, after handling expired leases: {@code action} on each delivery, then wakes who can
+     * proceed. Returns how many deliveries it applied to (the others were unknown).
+     */
+    private int forEachDelivery(AckIds.Parsed[] ids, DeliveryAction action) {
+        int applied = 0;
         lock.lock();
         try {
             ensureOpen();
             long now = System.nanoTime();
             dispatcher.expire(now);
             for (AckIds.Parsed id : ids) {
-                if (dispatcher.giveBack(id)) {
-                    givenBack++;
+                if (action.apply(id, now)) {
+                    applied++;
                 }
             }
             afterChange();
         } finally {
             lock.unlock();
         }
-        return new NackResult(givenBack, ids.length - givenBack);
+        return applied;
     }
 
     // ---- parked ------------------------------------------------------------------------------
