@@ -1,15 +1,15 @@
 package io.strata.bench;
 
+import static io.strata.bench.ResultLineChecks.leftIn;
+import static io.strata.bench.ResultLineChecks.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.core.Durability;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,18 +96,8 @@ abstract class ServerTargetContract {
     }
 
     private Map<String, Object> onlyLine() {
-        assertThat(lines).as("result lines; progress:\n%s", String.join("\n", progress)).hasSize(1);
-        return FlatJson.parse(lines.get(0));
+        return ResultLineChecks.onlyLine(lines, progress);
     }
 
-    private static double number(Map<String, Object> line, String field) {
-        assertThat(line).containsKey(field);
-        return (Double) line.get(field);
-    }
 
-    private static List<Path> leftIn(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.toList();
-        }
-    }
 }

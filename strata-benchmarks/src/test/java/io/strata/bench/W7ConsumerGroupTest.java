@@ -1,5 +1,7 @@
 package io.strata.bench;
 
+import static io.strata.bench.ResultLineChecks.leftIn;
+import static io.strata.bench.ResultLineChecks.number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,20 +131,10 @@ class W7ConsumerGroupTest {
     }
 
     private Map<String, Object> onlyLine() {
-        assertThat(lines).as("result lines; progress:\n%s", String.join("\n", progress)).hasSize(1);
-        return FlatJson.parse(lines.get(0));
+        return ResultLineChecks.onlyLine(lines, progress);
     }
 
-    private static double number(Map<String, Object> line, String field) {
-        assertThat(line).containsKey(field);
-        return (Double) line.get(field);
-    }
 
-    private static List<Path> leftIn(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.toList();
-        }
-    }
 
     /** Named strata-grpc; its stores are the engine's. */
     private static final class NamedGrpc implements Target {
