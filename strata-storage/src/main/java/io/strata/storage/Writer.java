@@ -64,7 +64,6 @@ final class Writer implements Runnable {
     private final List<AppendRequest> batch = new ArrayList<>();
     /** Requests of the last batch that did not fit before a checkpoint; they go first next time. */
     private final List<AppendRequest> carried = new ArrayList<>();
-    private final Map<String, Long> batchHeads = new HashMap<>();
     private final Map<UUID, PendingId> batchIds = new HashMap<>();
     private final Thread thread;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
@@ -230,7 +229,6 @@ final class Writer implements Runnable {
         touched.clear();
         touchedSizes.clear();
         createdInBatch = null;
-        batchHeads.clear();
         batchIds.clear();
         batchResults.clear();
         List<AppendRequest> written = new ArrayList<>(batch.size());
@@ -280,9 +278,6 @@ final class Writer implements Runnable {
             return;
         }
         applyEntries();
-        for (Map.Entry<String, Long> head : batchHeads.entrySet()) {
-            heads.put(head.getKey(), head.getValue());
-        }
         if (entryCount > 0) {
             lastRecordedMicros = recordedMicros;
         }
@@ -304,10 +299,6 @@ final class Writer implements Runnable {
 
     /** The stream's last revision, counting appends earlier in this batch; -1 when it has none. */
     private long headOf(AppendRequest request) {
-        Long inBatch = batchHeads.get(request.stream);
-        if (inBatch != null) {
-            return inBatch;
-        }
         Long cached = heads.get(request.stream);
         if (cached != null) {
             return cached;
@@ -499,7 +490,10 @@ final class Writer implements Runnable {
         if (head < 0) {
             streams++;
         }
-        batchHeads.put(request.stream, firstRevision + n - 1);
+        // Before the batch is durable, so later appends of the batch see it; rollBack forgets it. (A map of
+        // the batch's heads, copied into the cache after the write, was 8 % of the writer's CPU-time samples
+        // in W2, 64 writers over 100,000 streams; without it, 1 %.)
+        heads.put(request.stream, firstRevision + n - 1);
         AppendResult result = new AppendResult(request.stream, firstRevision, firstRevision + n - 1,
                 Position.of(firstPosition), Position.of(nextPosition - 1), RecordFormat.fromMicros(recordedMicros));
         batchResults.put(request, result);
@@ -652,6 +646,9 @@ final class Writer implements Runnable {
         nextPosition = position;
         lastRecordedMicros = micros;
         streams = streamCount;
+        // The heads of the batch's streams were moved on as it was encoded; a write failure is rare enough
+        // to forget them all (the index, which holds only what was written, answers again).
+        heads.clear();
         hasher.reset(hash);
         buffer.clear();
         entryCount = 0;
