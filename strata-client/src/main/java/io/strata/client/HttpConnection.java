@@ -288,14 +288,17 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    /** A body that ends when the server closes the connection (neither a length nor chunks). */
-    private final class UntilClosedBody extends InputStream {
+    /** A body read by the block; a single byte is a block of one. */
+    private abstract static class BodyStream extends InputStream {
         @Override
-        public int read() throws IOException {
+        public final int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
+    }
 
+    /** A body that ends when the server closes the connection (neither a length nor chunks). */
+    private final class UntilClosedBody extends BodyStream {
         @Override
         public int read(byte[] target, int offset, int length) throws IOException {
             return length == 0 ? 0 : HttpConnection.this.read(target, offset, length);
@@ -303,17 +306,11 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** A body of a known length. */
-    private final class LengthBody extends InputStream {
+    private final class LengthBody extends BodyStream {
         private long remaining;
 
         LengthBody(long length) {
             this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -331,15 +328,9 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** A body in chunks (RFC 9112, 7.1): size line, bytes, CRLF, until a chunk of size 0 and the trailers. */
-    private final class ChunkedBody extends InputStream {
+    private final class ChunkedBody extends BodyStream {
         private long remaining;
         private boolean ended;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] target, int offset, int length) throws IOException {
