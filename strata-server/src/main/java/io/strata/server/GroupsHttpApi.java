@@ -12,17 +12,12 @@ import io.strata.server.groups.GroupCreation;
 import io.strata.server.groups.GroupSettingsJson;
 import io.strata.server.groups.Message;
 import io.strata.server.groups.NackResult;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -245,34 +240,7 @@ final class GroupsHttpApi {
             throw new ApiException(415, "unsupported_media_type",
                     "content type '" + contentType + "' is not supported here; send application/json", Map.of());
         }
-        byte[] bytes = readBody(req, config.maxRequestBytes());
+        byte[] bytes = HttpApi.readBody(req, config.maxRequestBytes());
         return bytes.length == 0 ? null : WireJson.parse(bytes);
-    }
-
-    /** The whole body, refused with 413 as soon as it is over {@code limit} (as appends are). */
-    private static byte[] readBody(ServerRequest req, long limit) {
-        OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > limit) {
-            throw ApiException.bodyTooLarge(limit);
-        }
-        if (!req.content().hasEntity()) {
-            return new byte[0];
-        }
-        try (InputStream in = req.content().inputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[16 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                total += n;
-                if (total > limit) {
-                    throw ApiException.bodyTooLarge(limit);
-                }
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

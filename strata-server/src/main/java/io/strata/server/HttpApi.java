@@ -141,11 +141,11 @@ final class HttpApi {
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         AppendBody body = switch (mediaType) {
-            case "application/json" -> AppendBody.parse(WireJson.parse(readBody(req)));
+            case "application/json" -> AppendBody.parse(WireJson.parse(readBody(req, config.maxRequestBytes())));
             case CloudEvents.BATCH, CloudEvents.SINGLE -> {
                 // Validate the expected revision before reading the body: a bad one writes nothing anyway.
                 JsonNode expectedAsSent = expectedFromRequest(req);
-                JsonNode json = WireJson.parse(readBody(req));
+                JsonNode json = WireJson.parse(readBody(req, config.maxRequestBytes()));
                 List<EventData> events = mediaType.equals(CloudEvents.BATCH)
                         ? CloudEvents.parseBatch(json) : CloudEvents.parseSingle(json);
                 yield new AppendBody(expectedAsSent, AppendBody.expectedRevision(expectedAsSent), events);
@@ -186,15 +186,18 @@ final class HttpApi {
         return node;
     }
 
-    private byte[] readBody(ServerRequest req) {
-        long limit = config.maxRequestBytes();
+    /** The whole body, refused with 413 as soon as it is over {@code limit}: appends and group requests alike. */
+    static byte[] readBody(ServerRequest req, long limit) {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) {
             throw ApiException.bodyTooLarge(limit);
         }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
         try (InputStream in = req.content().inputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[64 * 1024];
+            byte[] buffer = new byte[16 * 1024];
             long total = 0;
             int n;
             while ((n = in.read(buffer)) >= 0) {
