@@ -11,7 +11,6 @@ import io.strata.server.groups.Message;
 import io.strata.server.groups.Ordering;
 import io.strata.server.groups.StartFrom;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,11 +63,7 @@ final class EmbeddedGroupTarget implements GroupTarget {
 
     @Override
     public Map<String, Object> facts() {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("consumerApi", "ConsumerGroup.fetch + ack, in-process");
-        facts.put("fetchMax", FetchAckConsumers.FETCH_MAX);
-        facts.put("latency", "fetch answer to ack answer, per event");
-        return facts;
+        return FetchAckConsumers.facts("ConsumerGroup.fetch + ack, in-process");
     }
 
     @Override

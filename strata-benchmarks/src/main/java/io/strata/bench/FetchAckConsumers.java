@@ -2,7 +2,9 @@ package io.strata.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
@@ -95,5 +97,14 @@ final class FetchAckConsumers implements GroupTarget.Consumers {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What a result line says of fetch-and-ack consumers reached through {@code consumerApi}. */
+    static Map<String, Object> facts(String consumerApi) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("consumerApi", consumerApi);
+        facts.put("fetchMax", FETCH_MAX);
+        facts.put("latency", "fetch answer to ack answer, per event");
+        return facts;
     }
 }

@@ -3,6 +3,7 @@ package io.strata.bench;
 import io.strata.server.ServerConfig;
 import io.strata.server.StrataServer;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * W7's view of a target: the consumer groups of its store, reached the way that target's users reach
@@ -31,6 +32,17 @@ interface GroupTarget extends AutoCloseable {
     static StrataServer startServer(RunContext context) {
         return StrataServer.start(ServerConfig.builder(context.folder().resolve("store"))
                 .httpPort(0).grpcPort(0).durability(context.durability()).build());
+    }
+
+    /** A target made by {@code connect} on a server of its own ({@link #startServer}); the server is closed if connecting fails. */
+    static <T extends GroupTarget> T onOwnServer(RunContext context, Function<StrataServer, T> connect) {
+        StrataServer server = startServer(context);
+        try {
+            return connect.apply(server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Creates {@code group} over the workload's streams, from the start, per-stream ordering. */

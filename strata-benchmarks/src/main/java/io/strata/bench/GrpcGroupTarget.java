@@ -40,13 +40,7 @@ final class GrpcGroupTarget implements GroupTarget {
     }
 
     static GrpcGroupTarget start(RunContext context) {
-        StrataServer server = GroupTarget.startServer(context);
-        try {
-            return new GrpcGroupTarget(server);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        return GroupTarget.onOwnServer(context, GrpcGroupTarget::new);
     }
 
     @Override

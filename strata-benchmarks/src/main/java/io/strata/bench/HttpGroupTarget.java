@@ -6,7 +6,6 @@ import io.strata.core.RecordedEvent;
 import io.strata.server.StrataServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -28,13 +27,7 @@ final class HttpGroupTarget implements GroupTarget {
     }
 
     static HttpGroupTarget start(RunContext context) {
-        StrataServer server = GroupTarget.startServer(context);
-        try {
-            return new HttpGroupTarget(server);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        return GroupTarget.onOwnServer(context, HttpGroupTarget::new);
     }
 
     @Override
@@ -70,11 +63,7 @@ final class HttpGroupTarget implements GroupTarget {
 
     @Override
     public Map<String, Object> facts() {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("consumerApi", "HttpGroupsClient fetch + ack, JSON over HTTP/1.1");
-        facts.put("fetchMax", FetchAckConsumers.FETCH_MAX);
-        facts.put("latency", "fetch answer to ack answer, per event");
-        return facts;
+        return FetchAckConsumers.facts("HttpGroupsClient fetch + ack, JSON over HTTP/1.1");
     }
 
     @Override
