@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -40,7 +41,12 @@ final class HttpConnection implements AutoCloseable {
     private int limit;
     volatile long idleSince; // when it was last given back to the pool: set and read by the pool
     private long exchanges;
-    private int answerTimeoutMillis = (int) REQUEST_TIMEOUT.toMillis();
+    /** Whether an answer is awaited, and whether {@link AnswerDeadlines} closed the connection for its lateness. */
+    private final AtomicInteger answerState = new AtomicInteger(NOT_AWAITING);
+    private volatile long answerDeadline;
+    private static final int NOT_AWAITING = 0;
+    private static final int AWAITING = 1;
+    private static final int OVERDUE = 2;
 
     private HttpConnection(Socket socket, SocketChannel channel, String hostHeader, HttpConnectionPool pool) throws IOException {
         this.socket = socket;
@@ -62,7 +68,7 @@ final class HttpConnection implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 throw new NoConnectionInTime();
             }
-            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis()); // for the TLS handshake, then for answers
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis()); // for the TLS handshake, then for event streams
             if (!tls) {
                 return new HttpConnection(socket, channel, hostHeader, pool);
             }
@@ -102,13 +108,40 @@ final class HttpConnection implements AutoCloseable {
         exchanges++;
     }
 
-    /** How long each read of the answers that follow may wait ({@link java.net.SocketTimeoutException} after it). */
-    void answerWithin(Duration timeout) throws IOException {
-        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        if (millis != answerTimeoutMillis) {
-            socket.setSoTimeout(millis);
-            answerTimeoutMillis = millis;
+    /**
+     * Reads wait without a socket timeout from now on: the connection's exchanges are timed by
+     * {@link #expectAnswerWithin} instead (see {@link AnswerDeadlines} for why).
+     */
+    void readWithoutTimeout() throws IOException {
+        socket.setSoTimeout(0);
+    }
+
+    /** The answer to the request about to be sent must have come within {@code timeout}, else the connection is closed. */
+    void expectAnswerWithin(Duration timeout) {
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
         }
+        answerDeadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        answerState.set(AWAITING);
+        AnswerDeadlines.watch(this);
+    }
+
+    /** The answer has been read, or the exchange failed; false when it had been closed for taking too long. */
+    boolean answered() {
+        AnswerDeadlines.forget(this);
+        return answerState.getAndSet(NOT_AWAITING) != OVERDUE;
+    }
+
+    /** Closes the connection if its answer is still awaited at {@code now}, past its deadline; says whether it did. */
+    boolean closeIfOverdue(long now) {
+        if (now - answerDeadline >= 0 && answerState.compareAndSet(AWAITING, OVERDUE)) {
+            close();
+            return true;
+        }
+        return false;
     }
 
     /** Whether this connection carried an exchange before the one in progress. */

@@ -2,6 +2,7 @@ package io.strata.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,8 @@ final class HttpConnectionPool implements AutoCloseable {
     }
 
     /**
-     * Sends one request and reads its whole answer, each read waiting up to {@code timeout}.
+     * Sends one request and reads its whole answer, which must have come within {@code timeout}
+     * ({@link SocketTimeoutException} after it).
      *
      * @param contentType the body's, or null when there is no body
      */
@@ -70,17 +72,22 @@ final class HttpConnectionPool implements AutoCloseable {
             Map<String, String> headers = contentType == null ? Map.of() : Map.of("Content-Type", contentType);
             for (int attempt = 0; ; attempt++) {
                 HttpConnection connection = lease();
+                connection.expectAnswerWithin(timeout);
                 try {
-                    connection.answerWithin(timeout);
                     connection.send(method, target, accept, headers, body);
                     HttpConnection.ResponseHead head = connection.readHead();
                     byte[] bytes = head.hasNoBody() ? new byte[0]
                             : head.contentLength() >= 0 ? connection.readFully(head.contentLength())
                             : connection.body(head).readAllBytes();
-                    release(connection, head.keepAlive());
+                    boolean inTime = connection.answered(); // else closed already: not for the pool
+                    release(connection, inTime && head.keepAlive());
                     return new Response(head.status(), bytes);
                 } catch (IOException | RuntimeException e) {
+                    boolean inTime = connection.answered();
                     connection.close();
+                    if (!inTime) {
+                        throw new SocketTimeoutException("no answer within " + timeout.toMillis() + " ms");
+                    }
                     if (e instanceof HttpConnection.NoAnswer && connection.reused() && attempt == 0 && method.equals("GET")) {
                         continue;
                     }
@@ -92,7 +99,10 @@ final class HttpConnectionPool implements AutoCloseable {
         }
     }
 
-    /** A new connection for the caller alone (an event stream's); it never returns to the pool. */
+    /**
+     * A new connection for the caller alone (an event stream's); it never returns to the pool. Each of its
+     * reads waits at most {@link HttpTransport#REQUEST_TIMEOUT}.
+     */
     HttpConnection open() throws IOException {
         if (closed) {
             throw new IOException("the client is closed");
@@ -114,7 +124,14 @@ final class HttpConnectionPool implements AutoCloseable {
             }
             connection.close();
         }
-        return open();
+        HttpConnection opened = open();
+        try {
+            opened.readWithoutTimeout();
+        } catch (IOException e) {
+            opened.close();
+            throw e;
+        }
+        return opened;
     }
 
     private void release(HttpConnection connection, boolean keepAlive) {

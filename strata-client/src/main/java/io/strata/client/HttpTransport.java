@@ -134,7 +134,7 @@ final class HttpTransport implements AutoCloseable {
      * Sends one request with an optional JSON body and reads the whole answer on the calling thread.
      *
      * @param target  the path under the server's base URL, with its query
-     * @param timeout how long each read of the answer may wait
+     * @param timeout how long the whole answer may take
      * @throws StrataException the error body's exception, or unavailable
      */
     Answer send(String method, String target, byte[] jsonBody, Duration timeout) {

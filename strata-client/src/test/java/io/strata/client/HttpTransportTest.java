@@ -197,9 +197,38 @@ class HttpTransportTest {
         server = new HttpScriptedServer(NO_GROUPS);
         server.script(Step.NEVER_ANSWER);
         try (HttpTransport transport = HttpTransport.connect(server.url(), HttpTransport.ServerError::remote)) {
+            long started = System.nanoTime();
             assertThatThrownBy(() -> transport.send("GET", "/v1/groups", null, Duration.ofSeconds(1)))
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessage("cannot reach the server at " + server.url() + " (no answer within 1 s)");
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(1).plus(AnswerDeadlines.CHECK_INTERVAL.multipliedBy(20)));
+        }
+    }
+
+    @Test
+    void theConnectionOfAnAnswerTooLateIsDroppedAndTheNextRequestGoesOnANewOne() throws IOException {
+        server = new HttpScriptedServer(NO_GROUPS);
+        server.script(Step.NEVER_ANSWER);
+        try (HttpTransport transport = HttpTransport.connect(server.url(), HttpTransport.ServerError::remote)) {
+            assertThatThrownBy(() -> transport.send("GET", "/v1/groups", null, Duration.ofMillis(300)))
+                    .isInstanceOf(StoreUnavailableException.class);
+
+            assertThat(transport.send("GET", "/v1/groups", null, Duration.ofSeconds(5)).status()).isEqualTo(200);
+            assertThat(server.requests()).extracting(Request::connection).containsExactly(1, 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionsClosed() == 1);
+        }
+    }
+
+    @Test
+    void anAnswerInTimeLeavesItsConnectionOpenLongAfterItsDeadline() throws Exception {
+        server = new HttpScriptedServer(NO_GROUPS);
+        try (HttpTransport transport = HttpTransport.connect(server.url(), HttpTransport.ServerError::remote)) {
+            transport.send("GET", "/v1/groups", null, Duration.ofMillis(200));
+            Thread.sleep(AnswerDeadlines.CHECK_INTERVAL.multipliedBy(5).toMillis()); // deadline long past, no longer watched
+
+            transport.send("GET", "/v1/groups", null, Duration.ofMillis(200));
+            assertThat(server.requests()).extracting(Request::connection).containsExactly(1, 1);
         }
     }
 
