@@ -11,7 +11,8 @@ import io.strata.core.StoreUnavailableException;
 import io.strata.core.StrataException;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
-import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.SubscriptionWire;
+import io.strata.protocol.SubscriptionWire.Incoming;
 import io.strata.protocol.v1.SubscriptionMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +50,7 @@ final class RemoteSubscription<Q> implements Subscription {
         CLIENT_CLOSED
     }
 
-    private final ClientCall<Q, SubscriptionMessage> call;
+    private final ClientCall<Q, Incoming> call;
     private final SubscriptionListener listener;
     private final ClientErrors errors;
     private final Consumer<RemoteSubscription<?>> onEnd;
@@ -60,7 +61,7 @@ final class RemoteSubscription<Q> implements Subscription {
     private final AtomicReference<State> state = new AtomicReference<>(State.ACTIVE);
     private boolean caughtUp; // only touched by the call's callbacks, which never overlap
 
-    private RemoteSubscription(ClientCall<Q, SubscriptionMessage> call, SubscriptionListener listener,
+    private RemoteSubscription(ClientCall<Q, Incoming> call, SubscriptionListener listener,
                                ClientErrors errors, Consumer<RemoteSubscription<?>> onEnd) {
         this.call = call;
         this.listener = listener;
@@ -77,7 +78,8 @@ final class RemoteSubscription<Q> implements Subscription {
                                           ClientErrors errors, Duration startDeadline,
                                           Consumer<RemoteSubscription<?>> onStart,
                                           Consumer<RemoteSubscription<?>> onEnd) {
-        RemoteSubscription<Q> subscription = new RemoteSubscription<>(channel.newCall(method, options), listener, errors, onEnd);
+        RemoteSubscription<Q> subscription = new RemoteSubscription<>(
+                channel.newCall(SubscriptionWire.receivingOneCall(method), options), listener, errors, onEnd);
         onStart.accept(subscription);
         subscription.start(request);
         subscription.awaitAccepted(startDeadline);
@@ -141,17 +143,16 @@ final class RemoteSubscription<Q> implements Subscription {
     }
 
     /** Hands one message's events to the listener; false when the subscription ended on the way. */
-    private boolean deliver(SubscriptionMessage message) {
+    private boolean deliver(Incoming message) {
         delivering.lock();
         try {
-            for (io.strata.protocol.v1.RecordedEvent proto : message.getEventsList()) {
+            for (RecordedEvent event : message.events()) {
                 if (!isActive()) {
                     return false;
                 }
-                RecordedEvent event = ProtoMapping.fromProto(proto);
                 listener.onEvent(event);
             }
-            if (message.getCaughtUp() && !caughtUp && isActive()) {
+            if (message.caughtUp() && !caughtUp && isActive()) {
                 caughtUp = true;
                 listener.onCaughtUp();
             }
@@ -176,9 +177,9 @@ final class RemoteSubscription<Q> implements Subscription {
     }
 
     /** The call's callbacks: gRPC runs them one at a time, in order, on the call's executor. */
-    private final class Listener extends ClientCall.Listener<SubscriptionMessage> {
+    private final class Listener extends ClientCall.Listener<Incoming> {
         @Override
-        public void onMessage(SubscriptionMessage message) {
+        public void onMessage(Incoming message) {
             accepted.complete(null);
             if (deliver(message)) {
                 call.request(1);

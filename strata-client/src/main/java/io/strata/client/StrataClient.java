@@ -20,6 +20,7 @@ import io.strata.core.StreamSlice;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
 import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.ReadWire;
 import io.strata.protocol.v1.EventStoreGrpc;
 import io.strata.protocol.v1.InfoRequest;
 import java.time.Duration;
@@ -192,12 +193,13 @@ public final class StrataClient implements EventStore {
 
     @Override
     public StreamSlice readStream(String stream, ReadStreamOptions options) {
-        return blocking(EventStoreGrpc.getReadStreamMethod(), ProtoMapping.toProto(stream, options), ProtoMapping::fromProto);
+        return blocking(ReadWire.readStreamOneCall(EventStoreGrpc.getReadStreamMethod()), ProtoMapping.toProto(stream, options),
+                slice -> slice);
     }
 
     @Override
     public AllSlice readAll(ReadAllOptions options) {
-        return blocking(EventStoreGrpc.getReadAllMethod(), ProtoMapping.toProto(options), ProtoMapping::fromProto);
+        return blocking(ReadWire.readAllOneCall(EventStoreGrpc.getReadAllMethod()), ProtoMapping.toProto(options), slice -> slice);
     }
 
     @Override

@@ -1,11 +1,18 @@
 package io.strata.server.grpc;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
 import io.strata.core.Subscription;
 import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.SubscriptionWire;
+import io.strata.protocol.SubscriptionWire.Outgoing;
 import io.strata.server.EncodedEvents;
 import io.strata.protocol.v1.AppendRequest;
 import io.strata.protocol.v1.AppendResult;
@@ -19,7 +26,7 @@ import io.strata.protocol.v1.ReadStreamRequest;
 import io.strata.protocol.v1.ReadStreamResponse;
 import io.strata.protocol.v1.SubscribeToAllRequest;
 import io.strata.protocol.v1.SubscribeToStreamRequest;
-import io.strata.protocol.v1.SubscriptionMessage;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -35,8 +42,8 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
     private final PageReader pages;
     private final OpenCalls calls;
     private final GrpcLimits limits;
-    /** Shared by every subscription of this server: a new event is turned into protobuf once. */
-    private final EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos = new EncodedEvents<>(ProtoMapping::toProto);
+    /** Shared by every subscription of this server: a new event is turned into protobuf bytes once. */
+    private final EncodedEvents<byte[]> encodedEvents = new EncodedEvents<>(event -> ProtoMapping.toProto(event).toByteArray());
 
     EventStoreService(EventStore store, Executor executor, PageReader pages, OpenCalls calls, GrpcLimits limits) {
         this.store = store;
@@ -90,22 +97,45 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
                 .setMaxRequestBytes(limits.maxMessageBytes()).build());
     }
 
-    @Override
-    public void subscribeToStream(SubscribeToStreamRequest request, StreamObserver<SubscriptionMessage> observer) {
+    /**
+     * The service as the server runs it: the generated binding, with the two subscribe methods sending
+     * events encoded once for every subscriber ({@link SubscriptionWire}; the same bytes on the wire).
+     */
+    ServerServiceDefinition definition() {
+        ServerServiceDefinition generated = bindService();
+        MethodDescriptor<SubscribeToStreamRequest, Outgoing> toStream = SubscriptionWire.serving(EventStoreGrpc.getSubscribeToStreamMethod());
+        MethodDescriptor<SubscribeToAllRequest, Outgoing> toAll = SubscriptionWire.serving(EventStoreGrpc.getSubscribeToAllMethod());
+        List<ServerMethodDefinition<?, ?>> kept = generated.getMethods().stream()
+                .filter(method -> !method.getMethodDescriptor().getFullMethodName().equals(toStream.getFullMethodName())
+                        && !method.getMethodDescriptor().getFullMethodName().equals(toAll.getFullMethodName()))
+                .toList();
+        ServiceDescriptor generatedDescriptor = generated.getServiceDescriptor();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generatedDescriptor.getName())
+                .setSchemaDescriptor(generatedDescriptor.getSchemaDescriptor())
+                .addMethod(toStream)
+                .addMethod(toAll);
+        kept.forEach(method -> descriptor.addMethod(method.getMethodDescriptor()));
+        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build())
+                .addMethod(toStream, ServerCalls.asyncServerStreamingCall(this::serveSubscribeToStream))
+                .addMethod(toAll, ServerCalls.asyncServerStreamingCall(this::serveSubscribeToAll));
+        kept.forEach(definition::addMethod);
+        return definition.build();
+    }
+
+    private void serveSubscribeToStream(SubscribeToStreamRequest request, StreamObserver<Outgoing> observer) {
         subscribe(observer, listener -> store.subscribeToStream(request.getStream(), ProtoMapping.from(request.getFrom()), listener));
     }
 
-    @Override
-    public void subscribeToAll(SubscribeToAllRequest request, StreamObserver<SubscriptionMessage> observer) {
+    private void serveSubscribeToAll(SubscribeToAllRequest request, StreamObserver<Outgoing> observer) {
         subscribe(observer, listener -> {
             EventFilter filter = request.hasFilter() ? ProtoMapping.fromProto(request.getFilter()) : EventFilter.ALL;
             return store.subscribeToAll(ProtoMapping.from(request.getFrom()), filter, listener);
         });
     }
 
-    private void subscribe(StreamObserver<SubscriptionMessage> observer, Function<SubscriptionCall, Subscription> subscriber) {
-        SubscriptionCall call = new SubscriptionCall((ServerCallStreamObserver<SubscriptionMessage>) observer, executor,
-                protos, limits.subscriberBufferEvents(), limits.subscriberStallTimeout(), calls::remove);
+    private void subscribe(StreamObserver<Outgoing> observer, Function<SubscriptionCall, Subscription> subscriber) {
+        SubscriptionCall call = new SubscriptionCall((ServerCallStreamObserver<Outgoing>) observer, executor,
+                encodedEvents, limits.subscriberBufferEvents(), limits.subscriberStallTimeout(), calls::remove);
         if (!calls.add(call)) {
             return; // the server is shutting down: add ended it
         }

@@ -87,7 +87,7 @@ public final class GrpcEndpoint {
                 .keepAliveTime(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(PERMIT_CLIENT_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(MalformedMessageGuard.guard(service.bindService()))
+                .addService(MalformedMessageGuard.guard(service.definition()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         if (groupsService != null) {

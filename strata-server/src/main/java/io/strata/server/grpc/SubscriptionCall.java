@@ -1,6 +1,5 @@
 package io.strata.server.grpc;
 
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.strata.core.ErrorCode;
@@ -9,10 +8,12 @@ import io.strata.core.StrataException;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
 import io.strata.protocol.ProtoErrors;
-import io.strata.protocol.v1.SubscriptionMessage;
+import io.strata.protocol.SubscriptionWire.Outgoing;
 import io.strata.server.EncodedEvents;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,10 +57,12 @@ final class SubscriptionCall implements SubscriptionListener {
     /** Events in one message; a batch of small events is also cut at the page byte budget. */
     static final int MAX_BATCH_EVENTS = 1_000;
     private static final Object CAUGHT_UP = new Object();
+    /** The first message when there is nothing else to send yet: no events, not caught up. */
+    private static final Outgoing SUBSCRIBED = new Outgoing(List.of(), false);
 
-    private final ServerCallStreamObserver<SubscriptionMessage> call;
+    private final ServerCallStreamObserver<Outgoing> call;
     private final Executor executor;
-    private final EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos;
+    private final EncodedEvents<byte[]> encodedEvents;
     private final int bufferEvents;
     private final long stallNanos;
     private final Consumer<SubscriptionCall> onEnd;
@@ -81,12 +84,12 @@ final class SubscriptionCall implements SubscriptionListener {
     private volatile boolean registered;
     private volatile boolean ended;
 
-    SubscriptionCall(ServerCallStreamObserver<SubscriptionMessage> call, Executor executor,
-                     EncodedEvents<io.strata.protocol.v1.RecordedEvent> protos, int bufferEvents,
+    SubscriptionCall(ServerCallStreamObserver<Outgoing> call, Executor executor,
+                     EncodedEvents<byte[]> encodedEvents, int bufferEvents,
                      Duration stallTimeout, Consumer<SubscriptionCall> onEnd) {
         this.call = call;
         this.executor = executor;
-        this.protos = protos;
+        this.encodedEvents = encodedEvents;
         this.bufferEvents = bufferEvents;
         this.stallNanos = stallTimeout.toNanos();
         this.onEnd = onEnd;
@@ -216,7 +219,7 @@ final class SubscriptionCall implements SubscriptionListener {
 
     private void sendWhatTheClientTakes() {
         while (!finished) {
-            SubscriptionMessage message;
+            Outgoing message;
             StatusRuntimeException end;
             lock.lock();
             try {
@@ -229,7 +232,7 @@ final class SubscriptionCall implements SubscriptionListener {
                 } else if (!buffer.isEmpty()) {
                     message = takeBatch();
                 } else if (registered && !sentAny) {
-                    message = SubscriptionMessage.getDefaultInstance(); // "subscribed": no events, not caught up
+                    message = SUBSCRIBED;
                 } else {
                     return;
                 }
@@ -249,29 +252,30 @@ final class SubscriptionCall implements SubscriptionListener {
     }
 
     /** The events at the head of the buffer, up to and including the caught-up mark. Holds the lock. */
-    private SubscriptionMessage takeBatch() {
-        SubscriptionMessage.Builder message = SubscriptionMessage.newBuilder();
+    private Outgoing takeBatch() {
+        List<byte[]> events = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH_EVENTS));
+        boolean caughtUp = false;
         long bytes = 0;
-        while (!buffer.isEmpty() && message.getEventsCount() < MAX_BATCH_EVENTS) {
+        while (!buffer.isEmpty() && events.size() < MAX_BATCH_EVENTS) {
             Object next = buffer.peek();
             if (next == CAUGHT_UP) {
                 buffer.poll();
-                message.setCaughtUp(true);
+                caughtUp = true;
                 break; // what follows is live
             }
             RecordedEvent event = (RecordedEvent) next;
-            io.strata.protocol.v1.RecordedEvent proto = protos.of(event);
-            int size = 1 + CodedOutputStream.computeMessageSizeNoTag(proto);
-            if (message.getEventsCount() > 0 && bytes + size > PageReader.PAGE_BYTES) {
+            byte[] encoded = encodedEvents.of(event);
+            int size = Outgoing.fieldBytes(encoded);
+            if (!events.isEmpty() && bytes + size > PageReader.PAGE_BYTES) {
                 break;
             }
             buffer.poll();
             bufferedEvents--;
             bufferedBytes -= (long) event.data().length + event.metadata().length;
             bytes += size;
-            message.addEvents(proto);
+            events.add(encoded);
         }
         notFull.signalAll();
-        return message.build();
+        return new Outgoing(events, caughtUp);
     }
 }
