@@ -38,8 +38,11 @@ public final class ClosedLoop {
         }
     }
 
-    /** What the measured phase did: operations and events recorded, its length, and each operation's latency. */
-    public record Result(long operations, long events, double seconds, Histogram latencyNanos) {
+    /**
+     * What the measured phase did: operations and events recorded, its length, and each operation's
+     * latency; and how long the warm-up before it lasted.
+     */
+    public record Result(long operations, long events, double seconds, Histogram latencyNanos, double warmupSeconds) {
     }
 
     private static final int WARMING = 0;
@@ -49,27 +52,30 @@ public final class ClosedLoop {
     private final String workload;
     private final Consumer<String> say;
     private final Duration progressInterval;
+    private final boolean waitForJit;
 
     /**
      * A closed loop for {@code workload} (its clients' threads are named after it) that prints its
-     * phases with {@code say} and its counts every {@code progressInterval}.
+     * phases with {@code say} and its counts every {@code progressInterval}; its warm-up goes on until
+     * the JIT is nearly idle when {@code waitForJit} ({@link JitWarmUp}).
      */
-    public ClosedLoop(String workload, Consumer<String> say, Duration progressInterval) {
+    public ClosedLoop(String workload, Consumer<String> say, Duration progressInterval, boolean waitForJit) {
         this.workload = workload;
         this.say = say;
         this.progressInterval = progressInterval;
+        this.waitForJit = waitForJit;
     }
 
     /** {@link #run(int, IntFunction, Duration, Duration, long)} for a workload of this driver. */
     static Result run(RunContext context, int clients, IntFunction<? extends Client> clientFactory, Duration warmup,
                       Duration measure, long maxOperations) throws Exception {
-        return new ClosedLoop(context.workload(), context::say, context.sizes().progressInterval())
-                .run(clients, clientFactory, warmup, measure, maxOperations);
+        return new ClosedLoop(context.workload(), context::say, context.sizes().progressInterval(),
+                context.sizes().waitForJit()).run(clients, clientFactory, warmup, measure, maxOperations);
     }
 
     /**
      * Runs {@code clients} clients made by {@code clientFactory} (given 0 to clients - 1): a warm-up of
-     * {@code warmup}, then a measured phase of {@code measure} or {@code maxOperations} operations,
+     * at least {@code warmup}, then a measured phase of {@code measure} or {@code maxOperations} operations,
      * whichever ends first. Closes each client when it stops.
      */
     public Result run(int clients, IntFunction<? extends Client> clientFactory, Duration warmup, Duration measure,
@@ -111,10 +117,13 @@ public final class ClosedLoop {
             }));
         }
 
-        say.accept("warm-up: " + clients + " clients for " + seconds(warmup));
+        say.accept("warm-up: " + clients + " clients for " + seconds(warmup) + (waitForJit ? " or more, until the JIT is idle" : ""));
+        JitWarmUp warmUp = new JitWarmUp(warmup, waitForJit);
         threads.forEach(Thread::start);
         try (Ticker ignored = ticker(() -> "warm-up: " + warmupOps.sum() + " appends")) {
-            sleepUnlessFailed(warmup, failure);
+            while (failure.get() == null && !warmUp.isOver(System.nanoTime())) {
+                Thread.sleep(10);
+            }
         }
 
         say.accept("measuring: " + clients + " clients for " + seconds(measure)
@@ -141,18 +150,11 @@ public final class ClosedLoop {
         for (Histogram histogram : histograms) {
             all.add(histogram);
         }
-        return new Result(measuredOps.sum(), measuredEvents.sum(), seconds, all);
+        return new Result(measuredOps.sum(), measuredEvents.sum(), seconds, all, warmUp.seconds());
     }
 
     private Ticker ticker(Supplier<String> report) {
         return Ticker.start(progressInterval, () -> say.accept(report.get()));
-    }
-
-    private static void sleepUnlessFailed(Duration duration, AtomicReference<Throwable> failure) throws InterruptedException {
-        long end = System.nanoTime() + duration.toNanos();
-        while (failure.get() == null && System.nanoTime() < end) {
-            Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
-        }
     }
 
     static String seconds(Duration duration) {

@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,7 +16,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class FanOutListener implements Consumer<byte[]> {
     private final long origin;
-    private final long firstMeasured;
+    private final LongSupplier firstMeasured;
     private final long measureEvents;
     private final Histogram histogram = Measurement.newHistogram(); // guarded by this
     private final BitSet seen = new BitSet(); // guarded by this
@@ -23,8 +24,12 @@ public final class FanOutListener implements Consumer<byte[]> {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
 
-    /** Measures events {@code firstMeasured} to {@code firstMeasured + measureEvents - 1}; times are nanos since {@code origin}. */
-    FanOutListener(long origin, long firstMeasured, long measureEvents) {
+    /**
+     * Measures events {@code first} to {@code first + measureEvents - 1}, {@code first} being what
+     * {@code firstMeasured} says when the event arrives (Long.MAX_VALUE while warming up: the run sets it
+     * before it sends that event); times are nanos since {@code origin}.
+     */
+    FanOutListener(long origin, LongSupplier firstMeasured, long measureEvents) {
         this.origin = origin;
         this.firstMeasured = firstMeasured;
         this.measureEvents = measureEvents;
@@ -38,7 +43,7 @@ public final class FanOutListener implements Consumer<byte[]> {
     public void accept(byte[] data) {
         long now = System.nanoTime();
         try {
-            long n = Payloads.sequence(data) - firstMeasured;
+            long n = Payloads.sequence(data) - firstMeasured.getAsLong();
             if (n < 0 || n >= measureEvents) {
                 return;
             }

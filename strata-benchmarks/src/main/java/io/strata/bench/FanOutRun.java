@@ -43,34 +43,36 @@ public final class FanOutRun {
     private final WorkloadSizes sizes;
     private final Consumer<String> say;
     private final int rate;
-    private final long warmupEvents;
     private final long measureEvents;
+    /** The first measured event's number, once the warm-up is over; read by the listeners. */
+    private final AtomicLong firstMeasured = new AtomicLong(Long.MAX_VALUE);
     private final long origin = System.nanoTime();
     private final List<FanOutListener> listeners = new ArrayList<>(); // all added before the writer starts
     private final AtomicLong sent = new AtomicLong();
     private long measureStart;
     private long measureEnd;
     private long maxLagNanos;
+    private double warmupSeconds;
 
     /** A run of {@code sizes}' W6 that prints its phases with {@code say}. */
     public FanOutRun(WorkloadSizes sizes, Consumer<String> say) {
         this.sizes = sizes;
         this.say = say;
         this.rate = sizes.w6EventsPerSecond();
-        this.warmupEvents = Math.max(1, rate * sizes.w6Warmup().toMillis() / 1000);
         this.measureEvents = Math.max(1, rate * sizes.w6Measure().toMillis() / 1000);
     }
 
     /** The listener of one more subscriber; each must be subscribed from the end of the log before {@link #write}. */
     public FanOutListener newListener() {
-        FanOutListener listener = new FanOutListener(origin, warmupEvents, measureEvents);
+        FanOutListener listener = new FanOutListener(origin, firstMeasured::get, measureEvents);
         listeners.add(listener);
         return listener;
     }
 
-    /** Events the writer sends: the warm-up's, then the measured ones. */
+    /** Events the writer will send, once the warm-up is over (then known); -1 before. */
     public long totalEvents() {
-        return warmupEvents + measureEvents;
+        long first = firstMeasured.get();
+        return first == Long.MAX_VALUE ? -1 : first + measureEvents;
     }
 
     /** Events sent so far; for progress reports from another thread. */
@@ -93,21 +95,27 @@ public final class FanOutRun {
      * waiting for the appends is the caller's.
      */
     public void write(Sender sender) throws Exception {
-        say.accept("warm-up: " + warmupEvents + " events at " + rate + " events/s");
-        long total = totalEvents();
+        say.accept("warm-up: " + ClosedLoop.seconds(sizes.w6Warmup()) + (sizes.waitForJit() ? " or more, until the JIT is idle" : "")
+                + " at " + rate + " events/s");
+        JitWarmUp warmUp = new JitWarmUp(sizes.w6Warmup(), sizes.waitForJit());
+        long measureFrom = Long.MAX_VALUE;
         long start = System.nanoTime();
-        for (long n = 0; n < total; n++) {
+        for (long n = 0; measureFrom == Long.MAX_VALUE || n < measureFrom + measureEvents; n++) {
             long due = start + n * 1_000_000_000L / rate; // on schedule, whatever the last one cost
             long now = System.nanoTime();
             while (now < due) {
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
             }
-            if (n == warmupEvents) {
+            if (measureFrom == Long.MAX_VALUE && n > 0 && warmUp.isOver(now)) {
+                measureFrom = n;
+                firstMeasured.set(n); // before event n is sent: every delivery of it sees this
                 measureStart = now;
-                say.accept("measuring: " + measureEvents + " events at " + rate + " events/s");
+                warmupSeconds = warmUp.seconds();
+                say.accept(String.format(Locale.ROOT, "measuring: %d events at %d events/s (warm-up: %d events, %.1f s)",
+                        measureEvents, rate, n, warmupSeconds));
             }
-            if (n >= warmupEvents) {
+            if (n >= measureFrom) {
                 maxLagNanos = Math.max(maxLagNanos, now - due);
             }
             sender.send("w6-" + n / EVENTS_PER_STREAM, n % EVENTS_PER_STREAM, Payloads.data(n, System.nanoTime() - origin));
@@ -143,7 +151,7 @@ public final class FanOutRun {
         extras.put("deliveries", latency.getTotalCount());
         extras.put("latencyOf", "append to delivery, per subscriber");
         extras.put("maxWriterLagMs", maxLagNanos / 1e6);
-        extras.put("warmupSeconds", sizes.w6Warmup().toMillis() / 1000.0);
+        extras.put("warmupSeconds", warmupSeconds);
         return new Result(measureEvents, seconds, latency, Collections.unmodifiableMap(extras));
     }
 }

@@ -33,7 +33,7 @@ final class W2ConcurrentAppends implements Workload {
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("streams", streams);
         extras.put("expectedRevision", "exact");
-        extras.put("warmupSeconds", sizes.w2Warmup().toMillis() / 1000.0);
+        extras.put("warmupSeconds", result.warmupSeconds());
         return new Measurement(clients, result.events(), result.seconds(), result.latencyNanos(), extras);
     }
 

@@ -29,7 +29,7 @@ final class W3BatchedAppends implements Workload {
         extras.put("appends", result.operations());
         extras.put("appendsPerSecond", result.seconds() > 0 ? result.operations() / result.seconds() : 0.0);
         extras.put("latencyOf", "append of " + sizes.w3EventsPerAppend() + " events");
-        extras.put("warmupSeconds", sizes.w3Warmup().toMillis() / 1000.0);
+        extras.put("warmupSeconds", result.warmupSeconds());
         return new Measurement(clients, result.events(), result.seconds(), result.latencyNanos(), extras);
     }
 

@@ -42,7 +42,8 @@ final class W6LiveFanOut implements Workload {
                 }
 
                 AsyncAppends appends = new AsyncAppends(store, FanOutRun.MAX_APPENDS_IN_FLIGHT);
-                try (Ticker ignored = context.ticker(() -> "writing: " + fanOut.sent() + " of " + fanOut.totalEvents()
+                try (Ticker ignored = context.ticker(() -> "writing: " + fanOut.sent() + " of "
+                        + (fanOut.totalEvents() < 0 ? "(warming up)" : fanOut.totalEvents())
                         + " events sent, " + fanOut.measuredDeliveries() + " measured deliveries")) {
                     fanOut.write((stream, revision, data) ->
                             appends.submit(stream, ExpectedRevision.ANY, List.of(EventData.json(Payloads.TYPE, data))));

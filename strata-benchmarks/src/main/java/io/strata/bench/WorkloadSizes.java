@@ -26,7 +26,9 @@ public record WorkloadSizes(
         // W7: a consumer group from the start of a log written first; the warm-up is a first group that stops early
         int w7Consumers, long w7Events, int w7Streams, int w7EventsPerAppend, long w7WarmupEvents,
         // how often long phases print their counts
-        Duration progressInterval) {
+        Duration progressInterval,
+        // whether warm-ups of W2, W3 and W6 go on until the JIT compilers are nearly idle (JitWarmUp)
+        boolean waitForJit) {
 
     public static final int EVENT_BYTES = 256;
 
@@ -40,7 +42,7 @@ public record WorkloadSizes(
                 1_000_000, 1_000, 1_000, 10_000,
                 100, 10_000, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(60),
                 8, 1_000_000L, 10_000, 10, 100_000L,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), true);
     }
 
     /** Every workload scaled down: {@code strata bench W1 W2 W3 W4 W5 W6 --quick} takes about a minute. */
@@ -53,7 +55,7 @@ public record WorkloadSizes(
                 100_000, 1_000, 100, 1_000,
                 100, 10_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(30),
                 8, 200_000L, 2_000, 10, 20_000L,
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), false);
     }
 
     /**
@@ -75,7 +77,7 @@ public record WorkloadSizes(
                 w6Subscribers, w6EventsPerSecond, atLeast(w6Warmup, factor), atLeast(w6Measure, factor), w6DrainTimeout,
                 w7Consumers, Math.max(1_000, Math.round(w7Events * factor)), atLeast(w7Consumers * 2, w7Streams, factor),
                 w7EventsPerAppend, Math.max(100, Math.round(w7WarmupEvents * factor)),
-                progressInterval);
+                progressInterval, false);
     }
 
     private static int atLeast(int floor, long value, double factor) {

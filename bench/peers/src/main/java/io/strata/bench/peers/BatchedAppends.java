@@ -28,7 +28,7 @@ final class BatchedAppends implements PeerWorkload {
         extras.put("appends", result.operations());
         extras.put("appendsPerSecond", result.seconds() > 0 ? result.operations() / result.seconds() : 0.0);
         extras.put("latencyOf", "append of " + sizes.w3EventsPerAppend() + " events");
-        extras.put("warmupSeconds", sizes.w3Warmup().toMillis() / 1000.0);
+        extras.put("warmupSeconds", result.warmupSeconds());
         extras.put("expectedRevision", conditional ? "exact" : "not checked");
         extras.putAll(run.target().workloadFacts(run.workload()));
         return new PeerMeasurement(clients, result.events(), result.seconds(), result.latencyNanos(), extras);

@@ -30,7 +30,7 @@ final class ConcurrentAppends implements PeerWorkload {
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("streams", streams);
         extras.put("expectedRevision", "exact");
-        extras.put("warmupSeconds", sizes.w2Warmup().toMillis() / 1000.0);
+        extras.put("warmupSeconds", result.warmupSeconds());
         extras.putAll(run.target().workloadFacts(run.workload()));
         return new PeerMeasurement(clients, result.events(), result.seconds(), result.latencyNanos(), extras);
     }

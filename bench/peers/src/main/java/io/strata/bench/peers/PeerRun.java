@@ -16,6 +16,6 @@ record PeerRun(String workload, WorkloadSizes sizes, PeerTarget target, PeerLog 
 
     /** The Strata driver's closed loop (W2, W3), its clients' threads named after this workload, reporting here. */
     ClosedLoop closedLoop() {
-        return new ClosedLoop(workload, this::say, sizes.progressInterval());
+        return new ClosedLoop(workload, this::say, sizes.progressInterval(), sizes.waitForJit());
     }
 }
