@@ -47,17 +47,7 @@ final class MalformedMessageGuard implements ServerInterceptor {
      * Requests stay bytes up to the guard, as {@link ServerInterceptors#useInputStreamMessages} keeps them (a
      * stream without mark support is buffered).
      */
-    private static final MethodDescriptor.Marshaller<InputStream> BUFFERED_REQUESTS = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(InputStream value) {
-            return value;
-        }
-
-        @Override
-        public InputStream parse(InputStream stream) {
-            return stream.markSupported() ? stream : new BufferedInputStream(stream);
-        }
-    };
+    private static final MethodDescriptor.Marshaller<InputStream> BUFFERED_REQUESTS = new Streams(true);
 
     /**
      * Answers go to the transport as their own marshaller streamed them. {@code useInputStreamMessages}
@@ -65,7 +55,10 @@ final class MalformedMessageGuard implements ServerInterceptor {
      * transport's buffers ({@link io.grpc.Drainable}): every answer was copied once more through the buffer
      * (in W6 over gRPC, {@code BufferedInputStream.read1} was 9 % of the sending threads' CPU-time samples).
      */
-    private static final MethodDescriptor.Marshaller<InputStream> AS_THEY_ARE = new MethodDescriptor.Marshaller<>() {
+    private static final MethodDescriptor.Marshaller<InputStream> AS_THEY_ARE = new Streams(false);
+
+    /** Messages as the input streams they are; those without mark support buffered when {@code buffered}. */
+    private record Streams(boolean buffered) implements MethodDescriptor.Marshaller<InputStream> {
         @Override
         public InputStream stream(InputStream value) {
             return value;
@@ -73,9 +66,9 @@ final class MalformedMessageGuard implements ServerInterceptor {
 
         @Override
         public InputStream parse(InputStream stream) {
-            return stream;
+            return buffered && !stream.markSupported() ? new BufferedInputStream(stream) : stream;
         }
-    };
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
