@@ -3,6 +3,7 @@ package io.strata.bench;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * When a warm-up is over: after its minimum, and then, for full-size runs, once this JVM's JIT compilers
@@ -29,8 +30,9 @@ public final class JitWarmUp {
     static final Duration MAX_EXTENSION = Duration.ofSeconds(60);
     private static final long SECOND = 1_000_000_000L;
 
-    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    private final long start = System.nanoTime();
+    /** Milliseconds this JVM has spent compiling so far. */
+    private final LongSupplier compileMillis;
+    private final long start;
     private final long minimumEnd;
     private final long latestEnd;
     private boolean windowOpen;
@@ -44,9 +46,20 @@ public final class JitWarmUp {
      * {@code waitForJit} (and this JVM reports compilation time).
      */
     public JitWarmUp(Duration minimum, boolean waitForJit) {
+        this(minimum, waitForJit && compilationTimeKnown(), System.nanoTime(), ManagementFactory.getCompilationMXBean()::getTotalCompilationTime);
+    }
+
+    /** A warm-up from {@code start} (nanoTime) reading the JIT's time from {@code compileMillis}: tests give their own. */
+    JitWarmUp(Duration minimum, boolean waitForJit, long start, LongSupplier compileMillis) {
+        this.start = start;
+        this.compileMillis = compileMillis;
         this.minimumEnd = start + minimum.toNanos();
-        boolean extend = waitForJit && jit != null && jit.isCompilationTimeMonitoringSupported();
-        this.latestEnd = extend ? minimumEnd + MAX_EXTENSION.toNanos() : minimumEnd;
+        this.latestEnd = waitForJit ? minimumEnd + MAX_EXTENSION.toNanos() : minimumEnd;
+    }
+
+    private static boolean compilationTimeKnown() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported();
     }
 
     /** Whether the warm-up is over at {@code now} (System.nanoTime()); once true, always true. Call often. */
@@ -68,7 +81,7 @@ public final class JitWarmUp {
         if (now - windowStart < SECOND) {
             return false;
         }
-        long compiled = jit.getTotalCompilationTime() - windowCompileMillis;
+        long compiled = compileMillis.getAsLong() - windowCompileMillis;
         quietSeconds = compiled * SECOND < QUIET_MILLIS_PER_SECOND * (now - windowStart) ? quietSeconds + 1 : 0;
         if (quietSeconds >= QUIET_SECONDS) {
             end = now;
@@ -81,7 +94,7 @@ public final class JitWarmUp {
     private void startWindow(long now) {
         windowOpen = true;
         windowStart = now;
-        windowCompileMillis = jit.getTotalCompilationTime();
+        windowCompileMillis = compileMillis.getAsLong();
     }
 
     /** How long the warm-up lasted; valid once it is over. */

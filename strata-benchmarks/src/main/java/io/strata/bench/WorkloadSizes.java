@@ -80,6 +80,20 @@ public record WorkloadSizes(
                 progressInterval, false);
     }
 
+    /**
+     * These sizes, with warm-ups of W2, W3 and W6 that wait for the JIT ({@link JitWarmUp}): how the peers'
+     * harness runs the quick sizes, so that a run's W6 rows are not measured while C2 compiles.
+     */
+    public WorkloadSizes waitingForJit() {
+        return new WorkloadSizes(
+                quick, w1WarmupAppends, w1Appends, w1AppendsPerStream, baselineWarmupWrites, baselineWrites,
+                w2Clients, w2Streams, w2Warmup, w2Measure, w2MaxAppends, w3Clients, w3EventsPerAppend,
+                w3AppendsPerStream, w3Warmup, w3Measure, w3MaxAppends, w4Events, w4EventsPerAppend, w4PageSize,
+                w5Streams, w5HotEvents, w5WarmupReads, w5Reads, w6Subscribers, w6EventsPerSecond, w6Warmup,
+                w6Measure, w6DrainTimeout, w7Consumers, w7Events, w7Streams, w7EventsPerAppend, w7WarmupEvents,
+                progressInterval, true);
+    }
+
     private static int atLeast(int floor, long value, double factor) {
         return (int) Math.max(floor, Math.round(value * factor));
     }

@@ -42,10 +42,12 @@ record PeersOptions(boolean quick, List<String> peers, List<String> workloads, L
      * ({@code ./strata bench --quick}: W4 1 M events, W5 100 K streams, W2/W3/W6 measured for 4 s), or a
      * tenth of them with {@code --quick}. Not WORKLOADS.md's full sizes: writing W4's 10 M events and W5's
      * 1 M streams through {@code strata-http} alone takes longer than the 20 minutes the whole comparison
-     * may take here. Every line says {@code "quick": true} accordingly.
+     * may take here. Every line says {@code "quick": true} accordingly. The default run's warm-ups of W2,
+     * W3 and W6 wait for this JVM's JIT ({@link io.strata.bench.JitWarmUp}): with the quick sizes' fixed
+     * 1 s, W6 over gRPC measured p99 86 ms in one run and 683 ms in the next.
      */
     WorkloadSizes sizes() {
-        return quick ? WorkloadSizes.forQuickRun().scaled(QUICK_SCALE) : WorkloadSizes.forQuickRun();
+        return quick ? WorkloadSizes.forQuickRun().scaled(QUICK_SCALE) : WorkloadSizes.forQuickRun().waitingForJit();
     }
 
     static PeersOptions parse(String... args) {

@@ -18,7 +18,8 @@ class PeersOptionsTest {
         assertThat(options.strataTargets()).containsExactly("strata-embedded", "strata-grpc", "strata-http");
         assertThat(options.strataDurabilities()).containsExactly(Durability.FSYNC, Durability.BATCHED);
         assertThat(options.workloads()).containsExactly("W1", "W2", "W3", "W4", "W5", "W6");
-        assertThat(options.sizes()).isEqualTo(WorkloadSizes.forQuickRun());
+        assertThat(options.sizes()).isEqualTo(WorkloadSizes.forQuickRun().waitingForJit());
+        assertThat(options.sizes().waitForJit()).isTrue();
         assertThat(options.chart()).isEqualTo(options.out().resolve("peers.png"));
     }
 
@@ -27,6 +28,7 @@ class PeersOptionsTest {
         PeersOptions options = PeersOptions.parse("--quick");
 
         assertThat(options.sizes().quick()).isTrue();
+        assertThat(options.sizes().waitForJit()).isFalse(); // --quick keeps its fixed warm-ups
         assertThat(options.sizes().w4Events()).isEqualTo(WorkloadSizes.forQuickRun().w4Events() / 10);
         assertThat(options.sizes().w2Clients()).isEqualTo(64); // the shape never changes with the size
         assertThat(options.sizes().w6Subscribers()).isEqualTo(100);
