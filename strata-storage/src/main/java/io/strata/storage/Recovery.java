@@ -72,6 +72,7 @@ final class Recovery {
         Replay replay = new Replay(state, startPosition, startHash,
                 checkpoint.map(Checkpoint::lastRecordedMicros).orElse(0L), checkpoint.map(Checkpoint::streams).orElse(0L));
         replay.run(startAddress);
+        state.publishIndexes();
         state.commit(replay.good.nextPosition, log.active().endAddress(), replay.good.lastRecordedMicros, replay.good.streams);
         return new Result(state, replay.good.nextPosition, replay.good.lastRecordedMicros, replay.good.streams,
                 replay.good.chainHash, replay.good.nextPosition - startPosition, replay.truncatedBytes);

@@ -41,8 +41,11 @@ final class CrashWorkload {
 
     /** The store settings the child and the checker both use. */
     static StoreConfig config(Path directory, Durability durability, long segmentBytes, int memtableEntries) {
-        return StoreConfig.builder(directory).durability(durability).segmentBytes(segmentBytes)
-                .memtableEntries(memtableEntries).build();
+        return configBuilder(directory, durability, segmentBytes, memtableEntries).build();
+    }
+
+    static StoreConfig.Builder configBuilder(Path directory, Durability durability, long segmentBytes, int memtableEntries) {
+        return StoreConfig.builder(directory).durability(durability).segmentBytes(segmentBytes).memtableEntries(memtableEntries);
     }
 
     static String stream(int i) {

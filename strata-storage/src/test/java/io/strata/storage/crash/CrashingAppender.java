@@ -9,6 +9,7 @@ import io.strata.core.StrataException;
 import io.strata.core.StreamNotFoundException;
 import io.strata.core.WrongExpectedRevisionException;
 import io.strata.storage.EmbeddedEventStore;
+import io.strata.storage.StoreConfig;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -45,7 +46,10 @@ public final class CrashingAppender {
         Durability durability = Durability.valueOf(args[6]);
 
         long started = System.nanoTime();
-        EmbeddedEventStore store = EmbeddedEventStore.open(CrashWorkload.config(directory, durability, segmentBytes, memtableEntries));
+        // Every other cycle, every fsync'd batch goes through the syncer (its threshold is larger than these batches).
+        StoreConfig config = cycle % 2 == 0 ? CrashWorkload.config(directory, durability, segmentBytes, memtableEntries)
+                : CrashWorkload.configBuilder(directory, durability, segmentBytes, memtableEntries).pipelinedBatchBytes(0).build();
+        EmbeddedEventStore store = EmbeddedEventStore.open(config);
         say("O " + store.replayedRecords() + " " + store.truncatedBytes() + " " + (System.nanoTime() - started) / 1_000_000);
 
         List<Thread> workers = new ArrayList<>();

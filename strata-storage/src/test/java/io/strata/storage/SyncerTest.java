@@ -1,0 +1,221 @@
+package io.strata.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.strata.core.AppendResult;
+import io.strata.core.EventData;
+import io.strata.core.ExpectedRevision;
+import io.strata.core.ReadAllOptions;
+import io.strata.core.StoreUnavailableException;
+import io.strata.storage.io.FileIO;
+import io.strata.storage.io.StorageFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability {@code fsync} with the {@link Syncer}: the writer writes the next large batch while the
+ * previous one's fsync runs, and nothing is acknowledged or readable before an fsync that covers it.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SyncerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theNextBatchIsWrittenWhileAnFsyncRunsAndAcknowledgedOnlyAfterItsOwn() throws Exception {
+        GatedFileIO io = new GatedFileIO();
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build())) {
+            io.holdNextLogFsync();
+            CompletableFuture<AppendResult> first = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
+            io.awaitHeldFsync();
+            int writesBefore = io.logWrites.get();
+
+            CompletableFuture<AppendResult> second = store.appendAsync("b", ExpectedRevision.NO_STREAM, event("2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+
+            assertThat(first).as("written, its fsync not done").isNotDone();
+            assertThat(second).as("written after the fsync began").isNotDone();
+            assertThat(store.readAll(ReadAllOptions.forwards()).events()).as("nothing durable is readable yet").isEmpty();
+            int fsyncsSoFar = io.logFsyncs.get();
+
+            io.releaseHeldFsync(null);
+            assertThat(first.get(10, TimeUnit.SECONDS).firstPosition().value()).isZero();
+            assertThat(second.get(10, TimeUnit.SECONDS).firstPosition().value()).isEqualTo(1);
+            assertThat(io.logFsyncs.get()).as("a second fsync covered the second batch").isGreaterThan(fsyncsSoFar);
+            assertThat(store.readAll(ReadAllOptions.forwards()).events()).extracting(e -> e.stream()).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    void anFsyncErrorFailsTheBatchWaitingBehindItAndEverythingAfter() throws Exception {
+        GatedFileIO io = new GatedFileIO();
+        EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build());
+        try {
+            store.append("before", ExpectedRevision.NO_STREAM, event("0"));
+            io.holdNextLogFsync();
+            CompletableFuture<AppendResult> first = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
+            io.awaitHeldFsync();
+            int writesBefore = io.logWrites.get();
+            CompletableFuture<AppendResult> second = store.appendAsync("b", ExpectedRevision.NO_STREAM, event("2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+
+            io.releaseHeldFsync(new IOException("injected EIO"));
+            assertThat(catchThrowable(first::join)).isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(StoreUnavailableException.class).hasMessageContaining("fsync of")
+                    .hasRootCauseMessage("injected EIO");
+            assertThat(catchThrowable(second::join)).as("written, never made durable by a good fsync")
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            Throwable later = catchThrowable(() -> store.append("c", ExpectedRevision.ANY, event("3")));
+            assertThat(later).as("no append is acknowledged after an fsync error").isInstanceOf(StoreUnavailableException.class);
+            assertThat(store.readAll(ReadAllOptions.forwards()).events()).extracting(e -> e.stream()).containsExactly("before");
+        } finally {
+            assertThat(catchThrowable(store::close)).as("closing reports the failure").isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    /** One event large enough that its batch is handed to the syncer (smaller ones are fsync'd by the writer). */
+    private static List<EventData> event(String data) {
+        String padded = "\"" + data + " ".repeat(StoreConfig.builder(Path.of(".")).build().pipelinedBatchBytes()) + "\"";
+        return List.of(EventData.json("Happened", padded.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The real file system; the next fsync of a log segment can be held, then let go or failed. */
+    private static final class GatedFileIO implements FileIO {
+        private final FileIO delegate = FileIO.standard();
+        final AtomicInteger logWrites = new AtomicInteger();
+        final AtomicInteger logFsyncs = new AtomicInteger();
+        private volatile CountDownLatch holdArmed;
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicReference<IOException> failure = new AtomicReference<>();
+
+        void holdNextLogFsync() {
+            holdArmed = new CountDownLatch(1);
+        }
+
+        void awaitHeldFsync() throws InterruptedException {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("an fsync of the log began").isTrue();
+        }
+
+        void releaseHeldFsync(IOException error) {
+            failure.set(error);
+            released.countDown();
+        }
+
+        @Override
+        public StorageFile open(Path path, boolean create) throws IOException {
+            StorageFile file = delegate.open(path, create);
+            return path.toString().endsWith(Segment.SUFFIX) ? new Gated(file) : file;
+        }
+
+        @Override
+        public StorageFile openReadOnly(Path path) throws IOException {
+            return delegate.openReadOnly(path);
+        }
+
+        @Override
+        public void rename(Path source, Path target) throws IOException {
+            delegate.rename(source, target);
+        }
+
+        @Override
+        public void delete(Path path) throws IOException {
+            delegate.delete(path);
+        }
+
+        @Override
+        public void syncDirectory(Path directory) throws IOException {
+            delegate.syncDirectory(directory);
+        }
+
+        @Override
+        public void createDirectories(Path directory) throws IOException {
+            delegate.createDirectories(directory);
+        }
+
+        @Override
+        public List<Path> list(Path directory, String suffix) throws IOException {
+            return delegate.list(directory, suffix);
+        }
+
+        @Override
+        public boolean exists(Path path) {
+            return delegate.exists(path);
+        }
+
+        private final class Gated implements StorageFile {
+            private final StorageFile file;
+
+            Gated(StorageFile file) {
+                this.file = file;
+            }
+
+            @Override
+            public void write(ByteBuffer source, long position) throws IOException {
+                file.write(source, position);
+                logWrites.incrementAndGet();
+            }
+
+            @Override
+            public int read(ByteBuffer target, long position) throws IOException {
+                return file.read(target, position);
+            }
+
+            @Override
+            public void force() throws IOException {
+                CountDownLatch armed = holdArmed;
+                if (armed != null && armed.getCount() > 0) {
+                    armed.countDown();
+                    held.countDown();
+                    try {
+                        released.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while held", e);
+                    }
+                    IOException error = failure.get();
+                    if (error != null) {
+                        throw error;
+                    }
+                }
+                file.force();
+                logFsyncs.incrementAndGet();
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                file.truncate(size);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return file.size();
+            }
+
+            @Override
+            public ByteBuffer mapReadOnly(long position, long size) throws IOException {
+                return file.mapReadOnly(position, size);
+            }
+
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        }
+    }
+}
