@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Checks a store folder record by record: framing, CRC32C, gap-free positions and the hash chain
- * from the first record to the last. Read-only; never repairs anything.
+ * from the first record to the last. Read-only; never repairs anything. Zeros after the last record of
+ * the newest segment are space written ahead (see {@link Segment}), not damage.
  */
 public final class LogVerifier {
     private static final long PROGRESS_EVERY = 100_000;
@@ -82,7 +83,8 @@ public final class LogVerifier {
                         progress.accept(records[0]);
                     }
                 });
-                if (problem != null) {
+                boolean newest = i == segments.size() - 1;
+                if (problem != null && !(newest && RecordScanner.onlyZerosFrom(segment, problem.offset()))) {
                     return new VerifyReport(records[0], i + 1, Optional.of(problem.describe()));
                 }
             }

@@ -129,6 +129,26 @@ final class RecordScanner {
         return bytes.position() > 0;
     }
 
+    /** Whether every byte from {@code offset} to the end of {@code segment} is zero (space written ahead, see Segment). */
+    static boolean onlyZerosFrom(Segment segment, long offset) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+        for (long at = offset; at < segment.size(); ) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), segment.size() - at));
+            int n = segment.read(chunk, segment.baseAddress() + at);
+            if (n <= 0) {
+                return true;
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += n;
+        }
+        return true;
+    }
+
     /**
      * Whether any whole, checksummed record with a position at or after {@code minPosition} starts
      * after {@code fromOffset} in {@code segment}: if so, the damage at {@code fromOffset} is not a

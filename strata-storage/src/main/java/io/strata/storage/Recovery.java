@@ -227,8 +227,13 @@ final class Recovery {
                 keep = Segment.HEADER_BYTES;
             }
             truncatedBytes = segment.size() - keep;
-            LOG.warning("cutting a torn tail of " + truncatedBytes + " bytes from " + segment.path().getFileName()
-                    + " at offset " + keep + " (" + why + ")");
+            if (RecordScanner.onlyZerosFrom(segment, keep)) {
+                LOG.info("cutting " + truncatedBytes + " bytes of zeros (space written ahead of the records) from "
+                        + segment.path().getFileName() + " at offset " + keep);
+            } else {
+                LOG.warning("cutting a torn tail of " + truncatedBytes + " bytes from " + segment.path().getFileName()
+                        + " at offset " + keep + " (" + why + ")");
+            }
             segment.truncate(keep);
             state.sparse.truncateFrom(good.nextPosition);
             pendingCount = 0;

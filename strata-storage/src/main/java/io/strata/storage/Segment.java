@@ -23,6 +23,14 @@ import java.util.zip.CRC32C;
  * <p>{@code base address} is the log-wide byte address of this file's byte 0: addresses grow across
  * segments, so an index entry names a record anywhere in the log with one number.
  *
+ * <p>The newest segment may end in zeros: space written ahead of the records ({@link #preallocate}),
+ * so that an fsync after an append need not also commit a new file size. Recovery cuts them (a record
+ * cannot start with a zero length); sealing and a clean close trim them ({@link #trimToSize}).
+ * <pre>
+ *  | header | records …                   | zeros …                  |
+ *  0        64                          size()                  allocated (file size)
+ * </pre>
+ *
  * <p>Thread rule: one writer appends; any number of readers read concurrently by position.
  */
 final class Segment implements AutoCloseable {
@@ -35,8 +43,12 @@ final class Segment implements AutoCloseable {
     private final Path path;
     private final long basePosition;
     private final long baseAddress;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
+
     private final StorageFile file;
     private volatile long size;
+    /** The file's size: {@link #size} plus the zeros written ahead. Writer only. */
+    private long allocated;
 
     private Segment(Path path, long basePosition, long baseAddress, StorageFile file, long size) {
         this.path = path;
@@ -44,6 +56,7 @@ final class Segment implements AutoCloseable {
         this.baseAddress = baseAddress;
         this.file = file;
         this.size = size;
+        this.allocated = size;
     }
 
     static Path pathFor(Path logDirectory, long basePosition) {
@@ -151,10 +164,49 @@ final class Segment implements AutoCloseable {
         int n = bytes.remaining();
         file.write(bytes, at);
         size = at + n;
+        allocated = Math.max(allocated, size);
     }
 
     void force() throws IOException {
         file.force();
+    }
+
+    /** Bytes in the file, the zeros written ahead included. */
+    long allocated() {
+        return allocated;
+    }
+
+    /**
+     * Writes zeros from the end of the file up to {@code fileSize} (not made durable here: the next fsync
+     * commits them with the new size, once). On failure, e.g. a full disk, cuts the file back to the
+     * records and rethrows: nothing half-allocated is left behind.
+     */
+    void preallocate(long fileSize) throws IOException {
+        try {
+            while (allocated < fileSize) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit((int) Math.min(zeros.capacity(), fileSize - allocated));
+                int n = zeros.remaining();
+                file.write(zeros, allocated);
+                allocated += n;
+            }
+        } catch (IOException e) {
+            try {
+                file.truncate(size);
+                allocated = size;
+            } catch (IOException truncateFailure) {
+                e.addSuppressed(truncateFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** Cuts the zeros written ahead off the file (not fsync'd: a crash leaves them, and recovery cuts them). */
+    void trimToSize() throws IOException {
+        if (allocated > size) {
+            file.truncate(size);
+            allocated = size;
+        }
     }
 
     /** Cuts the file back to {@code newSize} bytes and makes that durable. */
@@ -162,6 +214,7 @@ final class Segment implements AutoCloseable {
         file.truncate(newSize);
         file.force();
         size = newSize;
+        allocated = newSize;
     }
 
     /** Reads from a log address into {@code target}; returns the bytes read. */

@@ -579,9 +579,31 @@ final class Writer implements Runnable {
             touched.add(active);
             touchedSizes.add(active.size());
         }
+        preallocateFor(active, buffer.position());
         buffer.flip();
         active.append(buffer);
         buffer.clear();
+    }
+
+    /**
+     * Durability fsync, small writes: zero-fills the segment ahead of the records, so the fsyncs that
+     * follow overwrite allocated blocks and need not also commit a new file size. Measured with {@code dd}
+     * here (4 KiB write + fdatasync): 0.19-0.22 ms appending to a growing file, 0.13-0.15 ms overwriting
+     * a zero-filled one. A failure (a full disk) fails the batch like a failed write.
+     */
+    private void preallocateFor(Segment active, int bytes) throws IOException {
+        int ahead = config.preallocateBytes();
+        if (config.durability() != Durability.FSYNC || ahead == 0 || bytes > ahead / 4) {
+            return;
+        }
+        long needed = active.size() + bytes;
+        if (needed <= active.allocated()) {
+            return;
+        }
+        long target = Math.min(config.segmentBytes(), needed + ahead);
+        if (target > needed) {
+            active.preallocate(target);
+        }
     }
 
     /** Seals the active segment (fsync'd unless durability is none) and starts the next one. */
@@ -589,6 +611,7 @@ final class Writer implements Runnable {
         Segment active = state.log.active();
         if (config.durability() != Durability.NONE) {
             awaitSyncerIdle();
+            active.trimToSize(); // a sealed segment ends with its last record; the fsync below makes that durable
             // The batch being written is durable only once its last segment is: that fsync reports it.
             forceOrDie(active, 0);
         }
@@ -793,6 +816,10 @@ final class Writer implements Runnable {
             }
             if (state.streamIndex.memtableSize() > 0 || state.idIndex.memtableSize() > 0) {
                 checkpoint();
+            }
+            Segment active = state.log.active();
+            if (active.allocated() > active.size()) {
+                active.truncate(active.size()); // the zeros written ahead; the next open writes them again
             }
         } catch (IOException e) {
             fatal = e;

@@ -48,8 +48,9 @@ class DiskFullTest {
     /** How the append whose segment roll failed ended (an ExecutionException), or why waiting for it did. */
     private Throwable rollOutcome;
 
+    /** Without zeros written ahead, so the disk fills at the bytes of the records (PreallocationTest covers those). */
     private StoreConfig.Builder config() {
-        return StoreConfig.builder(dir).fileIO(io);
+        return StoreConfig.builder(dir).fileIO(io).preallocateBytes(0);
     }
 
     @Test
