@@ -10,6 +10,8 @@ import io.strata.core.ExpectedRevision;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.StoreUnavailableException;
 import io.strata.storage.io.FileIO;
+import io.strata.storage.io.ForwardingFileIO;
+import io.strata.storage.io.ForwardingStorageFile;
 import io.strata.storage.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -95,14 +97,17 @@ class SyncerTest {
     }
 
     /** The real file system; the next fsync of a log segment can be held, then let go or failed. */
-    private static final class GatedFileIO implements FileIO {
-        private final FileIO delegate = FileIO.standard();
+    private static final class GatedFileIO extends ForwardingFileIO {
         final AtomicInteger logWrites = new AtomicInteger();
         final AtomicInteger logFsyncs = new AtomicInteger();
         private volatile CountDownLatch holdArmed;
         private final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicReference<IOException> failure = new AtomicReference<>();
+
+        GatedFileIO() {
+            super(FileIO.standard());
+        }
 
         void holdNextLogFsync() {
             holdArmed = new CountDownLatch(1);
@@ -119,61 +124,19 @@ class SyncerTest {
 
         @Override
         public StorageFile open(Path path, boolean create) throws IOException {
-            StorageFile file = delegate.open(path, create);
+            StorageFile file = super.open(path, create);
             return path.toString().endsWith(Segment.SUFFIX) ? new Gated(file) : file;
         }
 
-        @Override
-        public StorageFile openReadOnly(Path path) throws IOException {
-            return delegate.openReadOnly(path);
-        }
-
-        @Override
-        public void rename(Path source, Path target) throws IOException {
-            delegate.rename(source, target);
-        }
-
-        @Override
-        public void delete(Path path) throws IOException {
-            delegate.delete(path);
-        }
-
-        @Override
-        public void syncDirectory(Path directory) throws IOException {
-            delegate.syncDirectory(directory);
-        }
-
-        @Override
-        public void createDirectories(Path directory) throws IOException {
-            delegate.createDirectories(directory);
-        }
-
-        @Override
-        public List<Path> list(Path directory, String suffix) throws IOException {
-            return delegate.list(directory, suffix);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return delegate.exists(path);
-        }
-
-        private final class Gated implements StorageFile {
-            private final StorageFile file;
-
+        private final class Gated extends ForwardingStorageFile {
             Gated(StorageFile file) {
-                this.file = file;
+                super(file);
             }
 
             @Override
             public void write(ByteBuffer source, long position) throws IOException {
-                file.write(source, position);
+                super.write(source, position);
                 logWrites.incrementAndGet();
-            }
-
-            @Override
-            public int read(ByteBuffer target, long position) throws IOException {
-                return file.read(target, position);
             }
 
             @Override
@@ -193,28 +156,8 @@ class SyncerTest {
                         throw error;
                     }
                 }
-                file.force();
+                super.force();
                 logFsyncs.incrementAndGet();
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                file.truncate(size);
-            }
-
-            @Override
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            @Override
-            public ByteBuffer mapReadOnly(long position, long size) throws IOException {
-                return file.mapReadOnly(position, size);
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
             }
         }
     }
