@@ -39,12 +39,12 @@ final class Segment implements AutoCloseable {
     private static final byte[] MAGIC = "STRATSEG".getBytes(StandardCharsets.US_ASCII);
     /** Version 2: the record layout of RecordFormat with flags at byte 32 and the two-level chain hash. */
     private static final int VERSION = 2;
+    /** Written from, a chunk at a time, to zero-fill ahead (direct: the channel writes it without a copy). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
 
     private final Path path;
     private final long basePosition;
     private final long baseAddress;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
-
     private final StorageFile file;
     private volatile long size;
     /** The file's size: {@link #size} plus the zeros written ahead. Writer only. */
