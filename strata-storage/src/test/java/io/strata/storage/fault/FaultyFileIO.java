@@ -1,6 +1,8 @@
 package io.strata.storage.fault;
 
 import io.strata.storage.io.FileIO;
+import io.strata.storage.io.ForwardingFileIO;
+import io.strata.storage.io.ForwardingStorageFile;
 import io.strata.storage.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +43,7 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe.
  */
-public final class FaultyFileIO implements FileIO {
+public final class FaultyFileIO extends ForwardingFileIO {
 
     /** The operations faults can be injected into. */
     public enum Op { WRITE, FORCE, TRUNCATE, RENAME, DELETE, SYNC_DIRECTORY, CREATE }
@@ -95,6 +97,7 @@ public final class FaultyFileIO implements FileIO {
     }
 
     public FaultyFileIO(FileIO delegate) {
+        super(delegate);
         this.delegate = delegate;
     }
 
@@ -392,23 +395,14 @@ public final class FaultyFileIO implements FileIO {
         delegate.createDirectories(directory);
     }
 
-    @Override
-    public List<Path> list(Path directory, String suffix) throws IOException {
-        return delegate.list(directory, suffix);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-        return delegate.exists(path);
-    }
-
     /** One open file: checks faults, spends the disk budget, records what force made durable. */
-    private final class FaultyFile implements StorageFile {
+    private final class FaultyFile extends ForwardingStorageFile {
         private final Path path;
         private final Node node;
         private final StorageFile delegate;
 
         FaultyFile(Path path, Node node, StorageFile delegate) {
+            super(delegate);
             this.path = path;
             this.node = node;
             this.delegate = delegate;
@@ -437,11 +431,6 @@ public final class FaultyFileIO implements FileIO {
         }
 
         @Override
-        public int read(ByteBuffer target, long position) throws IOException {
-            return delegate.read(target, position);
-        }
-
-        @Override
         public void force() throws IOException {
             before(Op.FORCE, path);
             delegate.force();
@@ -457,21 +446,6 @@ public final class FaultyFileIO implements FileIO {
             synchronized (FaultyFileIO.this) {
                 node.durableLength = Math.min(node.durableLength, size);
             }
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public ByteBuffer mapReadOnly(long position, long size) throws IOException {
-            return delegate.mapReadOnly(position, size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
         }
     }
 }
