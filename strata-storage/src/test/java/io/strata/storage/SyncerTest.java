@@ -42,13 +42,9 @@ class SyncerTest {
     void theNextBatchIsWrittenWhileAnFsyncRunsAndAcknowledgedOnlyAfterItsOwn() throws Exception {
         GatedFileIO io = new GatedFileIO();
         try (EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build())) {
-            io.holdNextLogFsync();
-            CompletableFuture<AppendResult> first = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
-            io.awaitHeldFsync();
-            int writesBefore = io.logWrites.get();
-
-            CompletableFuture<AppendResult> second = store.appendAsync("b", ExpectedRevision.NO_STREAM, event("2"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+            TwoAppends appends = secondWrittenWhileFirstFsyncHeld(store, io);
+            CompletableFuture<AppendResult> first = appends.first();
+            CompletableFuture<AppendResult> second = appends.second();
 
             assertThat(first).as("written, its fsync not done").isNotDone();
             assertThat(second).as("written after the fsync began").isNotDone();
@@ -69,12 +65,9 @@ class SyncerTest {
         EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build());
         try {
             store.append("before", ExpectedRevision.NO_STREAM, event("0"));
-            io.holdNextLogFsync();
-            CompletableFuture<AppendResult> first = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
-            io.awaitHeldFsync();
-            int writesBefore = io.logWrites.get();
-            CompletableFuture<AppendResult> second = store.appendAsync("b", ExpectedRevision.NO_STREAM, event("2"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+            TwoAppends appends = secondWrittenWhileFirstFsyncHeld(store, io);
+            CompletableFuture<AppendResult> first = appends.first();
+            CompletableFuture<AppendResult> second = appends.second();
 
             io.releaseHeldFsync(new IOException("injected EIO"));
             assertThat(catchThrowable(first::join)).isInstanceOf(CompletionException.class)
@@ -88,6 +81,20 @@ class SyncerTest {
         } finally {
             assertThat(catchThrowable(store::close)).as("closing reports the failure").isInstanceOf(StoreUnavailableException.class);
         }
+    }
+
+    private record TwoAppends(CompletableFuture<AppendResult> first, CompletableFuture<AppendResult> second) {
+    }
+
+    /** Appends to "a" and holds its fsync, then appends to "b" and waits until that batch is written too. */
+    private static TwoAppends secondWrittenWhileFirstFsyncHeld(EmbeddedEventStore store, GatedFileIO io) throws InterruptedException {
+        io.holdNextLogFsync();
+        CompletableFuture<AppendResult> first = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
+        io.awaitHeldFsync();
+        int writesBefore = io.logWrites.get();
+        CompletableFuture<AppendResult> second = store.appendAsync("b", ExpectedRevision.NO_STREAM, event("2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+        return new TwoAppends(first, second);
     }
 
     /** One event large enough that its batch is handed to the syncer (smaller ones are fsync'd by the writer). */
