@@ -46,7 +46,7 @@ final class Syncer implements Runnable {
     /** A batch whose records are written: what to fsync, then publish, then acknowledge. */
     record WrittenBatch(List<AppendRequest> requests, List<AppendResult> results, List<Segment> segments,
                         long nextPosition, long endAddress, long lastRecordedMicros, long streams,
-                        int appends, long[] sparseCandidates, long recordedMicros) {
+                        int appends, long[] sparseCandidates) {
     }
 
     private final StoreState state;
@@ -204,7 +204,7 @@ final class Syncer implements Runnable {
         for (WrittenBatch batch : batches) {
             long[] sparse = batch.sparseCandidates();
             for (int i = 0; i < sparse.length; i += 2) {
-                state.sparse.maybeAdd(sparse[i], sparse[i + 1], batch.recordedMicros());
+                state.sparse.maybeAdd(sparse[i], sparse[i + 1], batch.lastRecordedMicros()); // the batch's own time: it has entries
             }
         }
         // Heads only move forward, so the last batch's head publishes them all, with one wake-up of the readers.

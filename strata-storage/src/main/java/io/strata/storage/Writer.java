@@ -334,7 +334,7 @@ final class Writer implements Runnable {
         // answers still wait their turn, after the batches they may repeat.
         List<Segment> segments = List.copyOf(touched);
         syncer.hand(new Syncer.WrittenBatch(written, results, segments, nextPosition, state.log.active().endAddress(),
-                lastRecordedMicros, streams, appends, sparseCandidates, recordedMicros));
+                lastRecordedMicros, streams, appends, sparseCandidates));
         checkpointIfFull();
     }
 
