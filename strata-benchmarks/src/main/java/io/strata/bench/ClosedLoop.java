@@ -162,11 +162,12 @@ public final class ClosedLoop {
     }
 
     /**
-     * Whether clients are virtual threads: {@code -Dstrata.bench.clientThreads=virtual} (default
-     * platform). On 2 cores, waking 64 platform threads costs the writer's batches more than waking
-     * 64 virtual ones (W2: 74–77 K/s platform, 98 K/s virtual, same engine); every result line says which.
+     * Whether clients are virtual threads: yes unless {@code -Dstrata.bench.clientThreads=platform}
+     * (ADR 0006). A Java service holding 64 blocking calls at once runs them on virtual threads; on
+     * 2 cores, waking 64 parked platform threads costs more than the store's own work (W2 embedded,
+     * same build and minutes: 76 K/s platform, 114-138 K/s virtual). Every result line says which.
      */
     static boolean virtualClients() {
-        return "virtual".equals(System.getProperty("strata.bench.clientThreads", "platform"));
+        return !"platform".equals(System.getProperty("strata.bench.clientThreads", "virtual"));
     }
 }
