@@ -1,7 +1,5 @@
 package io.strata.core;
 
-import java.nio.charset.StandardCharsets;
-
 /** The rules for stream names and event types, shared by every engine and transport. */
 public final class StreamNames {
     public static final int MAX_STREAM_BYTES = 1000;
@@ -35,26 +33,40 @@ public final class StreamNames {
         return dash < 0 ? stream : stream.substring(0, dash);
     }
 
+    /**
+     * Checks the characters and counts the UTF-8 bytes in one pass (this runs on every append; W2's
+     * profile had the old check, which encoded the name to count its bytes, at 4 % of all samples).
+     */
     private static void checkName(String what, String name, int maxBytes) {
         if (name == null || name.isEmpty()) {
             throw new InvalidRequestException(what + " must not be empty");
         }
+        int bytes = 0;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (Character.isISOControl(c)) {
-                throw new InvalidRequestException(what + " must not contain control characters (found U+"
-                        + String.format("%04X", (int) c) + " at index " + i + ")");
-            }
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < name.length()
-                    && Character.isLowSurrogate(name.charAt(i + 1)))) {
-                if (!(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(name.charAt(i - 1)))) {
-                    throw new InvalidRequestException(what + " is not valid UTF-16 text (lone surrogate at index " + i + ")");
+            if (c < 0x80) {
+                if (c < 0x20 || c == 0x7f) {
+                    throw controlCharacter(what, c, i);
                 }
+                bytes++;
+            } else if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException(what + " is not valid UTF-16 text (lone surrogate at index " + i + ")");
+            } else if (Character.isISOControl(c)) {
+                throw controlCharacter(what, c, i);
+            } else {
+                bytes += c < 0x800 ? 2 : 3;
             }
         }
-        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxBytes) {
             throw new InvalidRequestException(what + " is " + bytes + " UTF-8 bytes, over the limit of " + maxBytes);
         }
+    }
+
+    private static InvalidRequestException controlCharacter(String what, char c, int index) {
+        return new InvalidRequestException(what + " must not contain control characters (found U+"
+                + String.format("%04X", (int) c) + " at index " + index + ")");
     }
 }

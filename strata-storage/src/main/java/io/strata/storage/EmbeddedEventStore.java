@@ -163,7 +163,7 @@ public final class EmbeddedEventStore implements EventStore {
         if (events.size() > config.maxEventsPerAppend()) {
             throw new TooLargeException("the number of events in one append", config.maxEventsPerAppend(), events.size());
         }
-        Set<java.util.UUID> ids = new java.util.HashSet<>();
+        Set<java.util.UUID> ids = null; // made only for an append with an id, to find ids given twice
         for (EventData event : events) {
             Objects.requireNonNull(event, "event");
             StreamNames.checkType(event.type());
@@ -173,11 +173,16 @@ public final class EmbeddedEventStore implements EventStore {
                         config.maxEventBytes(), bytes);
             }
             String contentType = event.contentType();
-            if (contentType.isBlank() || contentType.length() > 255 || !contentType.chars().allMatch(c -> c >= 32 && c < 127)) {
+            if (!isPrintableAscii(contentType) || contentType.isBlank() || contentType.length() > 255) {
                 throw new InvalidRequestException("content type must be 1 to 255 printable ASCII characters, got '" + contentType + "'");
             }
-            if (event.id().isPresent() && !ids.add(event.id().get())) {
-                throw new InvalidRequestException("event id " + event.id().get() + " appears twice in one append");
+            if (event.id().isPresent() && events.size() > 1) {
+                if (ids == null) {
+                    ids = new java.util.HashSet<>();
+                }
+                if (!ids.add(event.id().get())) {
+                    throw new InvalidRequestException("event id " + event.id().get() + " appears twice in one append");
+                }
             }
             if (event.validTime().isPresent()) {
                 try {
@@ -187,6 +192,16 @@ public final class EmbeddedEventStore implements EventStore {
                 }
             }
         }
+    }
+
+    private static boolean isPrintableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 32 || c >= 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
