@@ -37,9 +37,11 @@ import java.util.function.Predicate;
  *   <li>Every injected fault is recorded with the engine method that hit it ({@link #injectedFaults()}).</li>
  * </ul>
  *
- * <p>The power-cut model assumes files are only appended to, truncated, or rewritten from empty,
- * which is all the engine does: it keeps the size made durable by the last fsync, not old contents of
- * overwritten ranges. Files that existed before this FileIO first saw them count as durable.
+ * <p>The power-cut model keeps, per file, the size made durable by the last fsync and the old bytes of
+ * every range written inside that size since (the engine overwrites the zeros it wrote ahead of the
+ * log, ADR 0005): a power cut puts those old bytes back. An fsync covers what was written before it
+ * began: a write racing with it counts as not yet durable. Files that existed before this FileIO first
+ * saw them count as durable.
  *
  * <p>Thread-safe.
  */
@@ -59,6 +61,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
     private long diskBudget = -1;
     private long mutatingOps;
     private long powerCutAt = -1;
+    private int overwritesUndone;
     private volatile boolean powerCut;
 
     // The durability model: nodes are files (inodes); paths name them now, durableEntries as of the
@@ -70,11 +73,16 @@ public final class FaultyFileIO extends ForwardingFileIO {
         long durableLength;
         Path path;
         byte[] saved;
+        /** Ranges written inside {@link #durableLength} since the last fsync, with what they held, oldest first. */
+        final List<Overwrite> overwrites = new ArrayList<>();
 
         Node(Path path, long durableLength) {
             this.path = path;
             this.durableLength = durableLength;
         }
+    }
+
+    private record Overwrite(long position, byte[] old) {
     }
 
     private static final class Rule {
@@ -157,6 +165,11 @@ public final class FaultyFileIO extends ForwardingFileIO {
                 .orElse("?"));
     }
 
+    /** Page-sized pieces of overwritten ranges that the last restores put back to their fsync'd bytes. */
+    public synchronized int overwritesUndone() {
+        return overwritesUndone;
+    }
+
     /** Mutating calls so far (create, write, force, truncate, rename, delete, syncDirectory). */
     public synchronized long mutatingOperations() {
         return mutatingOps;
@@ -204,6 +217,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
             byte[] all = node.path != null ? Files.readAllBytes(node.path) : node.saved;
             int durable = (int) Math.min(all.length, node.durableLength);
             java.util.Arrays.fill(all, durable, all.length, (byte) 0);
+            undoOverwrites(node, all, null);
             return all;
         });
     }
@@ -236,6 +250,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
         byte[] all = node.path != null ? Files.readAllBytes(node.path) : node.saved;
         int durable = (int) Math.min(all.length, node.durableLength);
         if (durable == all.length) {
+            undoOverwrites(node, all, random);
             return all;
         }
         int length = random.nextBoolean() ? all.length : durable + random.nextInt(all.length - durable + 1);
@@ -245,6 +260,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
                 java.util.Arrays.fill(out, Math.max(page, durable), Math.min(page + PAGE, length), (byte) 0);
             }
         }
+        undoOverwrites(node, out, random);
         return out;
     }
 
@@ -253,7 +269,27 @@ public final class FaultyFileIO extends ForwardingFileIO {
         int length = (int) Math.min(all.length, node.durableLength);
         byte[] out = new byte[length];
         System.arraycopy(all, 0, out, 0, length);
+        undoOverwrites(node, out, null);
         return out;
+    }
+
+    /**
+     * Puts back the old bytes of ranges overwritten since the last fsync, newest first so the oldest
+     * (the durable ones) win; with {@code random}, each 4 KiB page of them is put back or not, as a
+     * disk that wrote back some pages before the power went.
+     */
+    private void undoOverwrites(Node node, byte[] content, Random random) {
+        for (int i = node.overwrites.size() - 1; i >= 0; i--) {
+            Overwrite overwrite = node.overwrites.get(i);
+            long end = Math.min(overwrite.position() + overwrite.old().length, content.length);
+            for (long from = overwrite.position(); from < end; from = (from / PAGE + 1) * PAGE) {
+                long to = Math.min(end, (from / PAGE + 1) * PAGE);
+                if (random == null || random.nextBoolean()) {
+                    System.arraycopy(overwrite.old(), (int) (from - overwrite.position()), content, (int) from, (int) (to - from));
+                    overwritesUndone++;
+                }
+            }
+        }
     }
 
     // ---- checks done before each call ----
@@ -419,6 +455,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
                     diskBudget -= allowed;
                 }
             }
+            rememberOverwrite(position, allowed);
             if (allowed < source.remaining()) {
                 if (allowed > 0) {
                     ByteBuffer part = source.duplicate();
@@ -430,12 +467,37 @@ public final class FaultyFileIO extends ForwardingFileIO {
             delegate.write(source, position);
         }
 
+        /** Saves what a write of {@code length} bytes at {@code position} replaces inside the durable size. */
+        private void rememberOverwrite(long position, int length) throws IOException {
+            long durable;
+            synchronized (FaultyFileIO.this) {
+                durable = node.durableLength;
+            }
+            if (position >= durable || length == 0) {
+                return;
+            }
+            ByteBuffer old = ByteBuffer.allocate((int) Math.min(length, durable - position));
+            while (old.hasRemaining() && delegate.read(old, position + old.position()) > 0) {
+                // read until full, or until the end of a file an unsynced truncate shortened
+            }
+            synchronized (FaultyFileIO.this) {
+                node.overwrites.add(new Overwrite(position, java.util.Arrays.copyOf(old.array(), old.position())));
+            }
+        }
+
         @Override
         public void force() throws IOException {
-            before(Op.FORCE, path);
+            long coveredLength;
+            int coveredOverwrites;
+            synchronized (FaultyFileIO.this) {
+                before(Op.FORCE, path);
+                coveredLength = delegate.size();
+                coveredOverwrites = node.overwrites.size();
+            }
             delegate.force();
             synchronized (FaultyFileIO.this) {
-                node.durableLength = delegate.size();
+                node.durableLength = Math.min(coveredLength, delegate.size());
+                node.overwrites.subList(0, coveredOverwrites).clear();
             }
         }
 
