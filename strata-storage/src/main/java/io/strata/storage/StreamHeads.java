@@ -7,7 +7,8 @@ import java.util.Arrays;
  * recently written stream needs no index lookup. Bounded: streams not cached are found in the index.
  *
  * <p>Open addressing by the stream's 64-bit key, in one flat table, a short probe from the key's home
- * slot; when those {@value #PROBE} slots are all taken, a new stream replaces one of them in turn.
+ * slot. The table doubles when half full or when a probe's {@value #PROBE} slots are all taken; at its
+ * largest, a new stream whose probe is full replaces one of those entries in turn.
  *
  * <pre>
  *   slot s:  keysAndHeads[2s] = stream key   keysAndHeads[2s+1] = last revision   streams[s] = name (null: empty)
@@ -27,23 +28,35 @@ final class StreamHeads {
     /** What {@link #get} returns for a stream that is not cached. */
     static final long ABSENT = Long.MIN_VALUE;
     private static final int PROBE = 8;
+    /** Slots of a new table; it doubles up to its maximum as streams come (a store with few streams stays small). */
+    private static final int INITIAL_SLOTS = 1024;
 
-    private final long[] keysAndHeads;
-    private final String[] streams;
-    private final int mask;
+    private final int maxSlots;
+    private long[] keysAndHeads;
+    private String[] streams;
+    private int mask;
+    /** Slots in use. */
+    private int size;
     /** Which slot of a full probe the next new stream replaces, turn by turn. */
     private int victim;
 
     /**
-     * A table for about {@code capacity} streams: the next power of two at or above 4/3 of it, so probes
-     * stay short until that many are cached (a few full probes replace entries before that: 83 of
-     * 100,000 streams in StreamHeadsTest); past that, new streams replace cached ones.
+     * Room for about {@code capacity} streams: the table doubles from 1,024 slots, as streams come, up to
+     * the next power of two at or above 4/3 of it, so probes stay short until that many are cached (a few
+     * full probes replace entries before that: 83 of 100,000 streams in StreamHeadsTest); past that, new
+     * streams replace cached ones. Growing, not allocating all at once, keeps a store with few streams
+     * small (the server's tests open many stores in one 1 GiB JVM).
      */
     StreamHeads(int capacity) {
-        int slots = Integer.highestOneBit(Math.max(PROBE, capacity + capacity / 3) - 1) << 1;
-        this.keysAndHeads = new long[2 * slots];
-        this.streams = new String[slots];
-        this.mask = slots - 1;
+        this.maxSlots = Integer.highestOneBit(Math.max(PROBE, capacity + capacity / 3) - 1) << 1;
+        allocate(Math.min(INITIAL_SLOTS, maxSlots));
+    }
+
+    private void allocate(int slots) {
+        keysAndHeads = new long[2 * slots];
+        streams = new String[slots];
+        mask = slots - 1;
+        size = 0;
     }
 
     /** The cached last revision (-1 for a stream known to have none), or {@link #ABSENT}. */
@@ -62,13 +75,26 @@ final class StreamHeads {
     }
 
     void put(long key, String stream, long lastRevision) {
+        if (size >= streams.length / 2 && streams.length < maxSlots) {
+            grow();
+        }
         for (int p = 0; p < PROBE; p++) {
             int slot = (int) (key + p) & mask;
             String cached = streams[slot];
-            if (cached == null || keysAndHeads[2 * slot] == key && (cached == stream || cached.equals(stream))) {
+            if (cached == null) {
+                size++;
                 set(slot, key, stream, lastRevision);
                 return;
             }
+            if (keysAndHeads[2 * slot] == key && (cached == stream || cached.equals(stream))) {
+                set(slot, key, stream, lastRevision);
+                return;
+            }
+        }
+        if (streams.length < maxSlots) {
+            grow();
+            put(key, stream, lastRevision);
+            return;
         }
         victim = (victim + 1) % PROBE;
         set((int) (key + victim) & mask, key, stream, lastRevision);
@@ -80,11 +106,24 @@ final class StreamHeads {
         streams[slot] = stream;
     }
 
-    void clear() {
-        Arrays.fill(streams, null);
+    /** Twice the slots, every entry put again. */
+    private void grow() {
+        long[] oldKeysAndHeads = keysAndHeads;
+        String[] oldStreams = streams;
+        allocate(oldStreams.length * 2);
+        for (int slot = 0; slot < oldStreams.length; slot++) {
+            if (oldStreams[slot] != null) {
+                put(oldKeysAndHeads[2 * slot], oldStreams[slot], oldKeysAndHeads[2 * slot + 1]);
+            }
+        }
     }
 
-    /** Slots in the table (for tests). */
+    void clear() {
+        Arrays.fill(streams, null);
+        size = 0;
+    }
+
+    /** Slots in the table now (for tests). */
     int slots() {
         return streams.length;
     }

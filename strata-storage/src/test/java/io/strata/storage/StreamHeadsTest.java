@@ -71,6 +71,7 @@ class StreamHeadsTest {
     void holdsNearlyAllOfItsCapacity() {
         int capacity = 100_000;
         StreamHeads heads = new StreamHeads(capacity);
+        assertThat(heads.slots()).as("starts small").isEqualTo(1024);
         for (int i = 0; i < capacity; i++) {
             String stream = "w2-" + i;
             heads.put(keyOf(stream), stream, i);
@@ -84,5 +85,6 @@ class StreamHeadsTest {
         }
         // A full probe of 8 replaces even below capacity: 83 of 100,000 when this was written.
         assertThat(found).isGreaterThanOrEqualTo(capacity - capacity / 1000);
+        assertThat(heads.slots()).as("grown to the next power of two over 4/3 of the capacity").isEqualTo(262_144);
     }
 }
