@@ -19,8 +19,8 @@ import java.util.Arrays;
  * every hit reads the bucket, the node, the boxed value, and relinks the node's neighbours in the
  * access list, each a cache miss at that size. Here a hit reads one line of {@code keysAndHeads} and
  * one name (by identity when the caller reuses its String, as the benchmark driver does; by content
- * otherwise, as for names a server parsed). Slots are
- * never emptied except by {@link #clear}, so an empty slot ends a probe.
+ * otherwise, as for names a server parsed). Slots are never emptied except by {@link #clear}, so an
+ * empty slot ends a probe.
  *
  * <p>This class is not thread-safe: only the writer uses it.
  */
