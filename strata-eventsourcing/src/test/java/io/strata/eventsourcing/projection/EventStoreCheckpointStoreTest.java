@@ -104,6 +104,11 @@ class EventStoreCheckpointStoreTest {
         MemoryBalances model = new MemoryBalances();
         ProjectionRunner a = ProjectionRunner.start(store, model.projection("twice", 1), checkpoints);
         ProjectionRunner b = ProjectionRunner.start(store, model.projection("twice", 1), checkpoints);
+        // Both must be running before the events come: a runner that starts after the other has written
+        // its last checkpoint resumes from it, writes nothing, and nothing can tell them apart (this test
+        // timed out that way in CI; 3 of 100 repetitions under CPU load before this wait, 0 of 100 after).
+        assertThat(a.awaitLive(TIMEOUT)).isTrue();
+        assertThat(b.awaitLive(TIMEOUT)).isTrue();
         Accounts.appendRandom(store, new Random(4), 50, 3);
         await().atMost(TIMEOUT).until(() -> a.failure().isPresent() || b.failure().isPresent());
         ProjectionFailure failure = a.failure().or(b::failure).orElseThrow();
