@@ -165,7 +165,7 @@ public final class FaultyFileIO extends ForwardingFileIO {
                 .orElse("?"));
     }
 
-    /** Page-sized pieces of overwritten ranges that the last restores put back to their fsync'd bytes. */
+    /** Page-sized pieces of overwritten ranges that the restores so far put back to their fsync'd bytes. */
     public synchronized int overwritesUndone() {
         return overwritesUndone;
     }
