@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durability fsync zero-fills the newest segment ahead of its records (so most fsyncs need not commit a
- * new file size): the zeros are trimmed on a clean close, cut by recovery after a crash, accepted by
- * verify, and a disk too full for them fails the append without a trace.
+ * new file size): the zeros are trimmed on a clean close, cut by recovery after a crash (also when a
+ * power cut undid a record written over them), accepted by verify, and a disk too full for them fails
+ * the append without a trace.
  */
 class PreallocationTest {
     private static final int AHEAD = 1 << 20;
@@ -68,6 +69,33 @@ class PreallocationTest {
             appendSmall(store, 5);
             assertThat(all(store)).hasSize(35);
         }
+    }
+
+    @Test
+    void aPowerCutLosesARecordWrittenOverTheZerosBeforeItsFsync() throws IOException {
+        Path dir = temp.resolve("store");
+        FaultyFileIO io = new FaultyFileIO();
+        EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build());
+        try {
+            appendSmall(store, 3); // acknowledged: zeros ahead and these records are fsync'd
+            io.cutPowerAtOperation(2); // the next append writes its record over the zeros (1), then fsyncs (2)
+            Throwable thrown = catchThrowable(() -> appendSmall(store, 1));
+            assertThat(thrown).as("the unsynced append is not acknowledged").isNotNull();
+        } finally {
+            io.cutPower();
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                // the power is off
+            }
+        }
+        io.restoreDurableState();
+        assertThat(io.overwritesUndone()).as("the record's bytes went back to the fsync'd zeros").isPositive();
+        try (EmbeddedEventStore reopened = EmbeddedEventStore.open(StoreConfig.builder(dir).build())) {
+            assertThat(all(reopened)).as("the three acknowledged appends, not the fourth").hasSize(3);
+            assertThat(reopened.truncatedBytes()).as("recovery cut the zeros").isPositive();
+        }
+        assertThat(LogVerifier.verify(dir, n -> { }).firstProblem()).isEmpty();
     }
 
     @Test
