@@ -1,5 +1,7 @@
 package io.strata.storage.fault;
 
+import io.strata.core.StrataException;
+import io.strata.storage.EmbeddedEventStore;
 import io.strata.storage.io.FileIO;
 import io.strata.storage.io.ForwardingFileIO;
 import io.strata.storage.io.ForwardingStorageFile;
@@ -178,6 +180,19 @@ public final class FaultyFileIO extends ForwardingFileIO {
     /** The power goes off: every mutating call from now on throws. */
     public void cutPower() {
         powerCut = true;
+    }
+
+    /**
+     * The power goes off, then {@code store} is closed: a close that fails because the writer could not
+     * finish is what a power cut does, so that failure is expected and dropped.
+     */
+    public void cutPowerUnder(EmbeddedEventStore store) {
+        cutPower();
+        try {
+            store.close();
+        } catch (StrataException e) {
+            // the power is off
+        }
     }
 
     /** The power goes off just before the {@code n}th mutating call from now (1 = the next one). */

@@ -118,12 +118,7 @@ class PowerCutTest {
             }
             assertThat(Files.exists(dir.resolve("checkpoint"))).as("a checkpoint was written").isTrue();
         } finally {
-            io.cutPower();
-            try {
-                store.close();
-            } catch (StrataException e) {
-                // the power is off
-            }
+            io.cutPowerUnder(store);
         }
         io.restoreDurableSizesWithZeros();
         try (EmbeddedEventStore reopened = EmbeddedEventStore.open(config.fileIO(FileIO.standard()).build())) {
@@ -178,12 +173,7 @@ class PowerCutTest {
             served = StoreContents.readAll(second);
             Appends.assertAllPresent(served, acknowledged);
         } finally {
-            io.cutPower(); // ...and now the power goes
-            try {
-                second.close();
-            } catch (StrataException e) {
-                // the power is off
-            }
+            io.cutPowerUnder(second); // ...and now the power goes
         }
         io.restoreDurableState();
         try (EmbeddedEventStore third = EmbeddedEventStore.open(config.fileIO(FileIO.standard()).build())) {
@@ -222,12 +212,7 @@ class PowerCutTest {
             }
             assertThat(problems).as("appending threads' problems (power cut at operation %d)", cutAt).isEmpty();
         } finally {
-            io.cutPower();
-            try {
-                store.close();
-            } catch (StrataException e) {
-                // the writer could not finish: the power is off
-            }
+            io.cutPowerUnder(store);
         }
         if (somePages) {
             io.restoreDurableState(random);

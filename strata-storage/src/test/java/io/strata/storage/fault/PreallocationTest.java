@@ -82,12 +82,7 @@ class PreallocationTest {
             Throwable thrown = catchThrowable(() -> appendSmall(store, 1));
             assertThat(thrown).as("the unsynced append is not acknowledged").isNotNull();
         } finally {
-            io.cutPower();
-            try {
-                store.close();
-            } catch (RuntimeException e) {
-                // the power is off
-            }
+            io.cutPowerUnder(store);
         }
         io.restoreDurableState();
         assertThat(io.overwritesUndone()).as("the record's bytes went back to the fsync'd zeros").isPositive();
