@@ -15,8 +15,19 @@ import java.util.List;
  * <p>Memory stays bounded as the log grows: the memtable holds at most its capacity; files are
  * memory-mapped and only their bloom filters (10 bits an entry) are touched on most lookups.
  *
- * <p>Thread rule: one writer ({@link #add}, {@link #publish}, {@link #flush}); readers see the
- * published entries through an immutable {@link Snapshot} swapped atomically.
+ * <p>Writing a memtable out takes two steps, so that the writer need not wait for it (ADR 0007):
+ * {@link #freeze} puts a full memtable aside and starts an empty one; {@link #writeFrozen} writes the
+ * frozen one to an index file and puts the file in its place. Until then readers find its entries
+ * in the frozen memtable.
+ *
+ * <pre>
+ *   snapshot:  active memtable ──(freeze, writer)──► frozen memtable ──(writeFrozen, checkpointer)──► file
+ *   a lookup:  active, then frozen, then files newest first
+ * </pre>
+ *
+ * <p>Thread rule: one writer ({@link #add}, {@link #publish}, {@link #freeze}) and one thread at a time
+ * writing the frozen memtable out ({@link #writeFrozen}); readers see the published entries through an
+ * immutable {@link Snapshot} swapped atomically. The two swaps are synchronized with each other.
  */
 final class Index {
     private final String name;
@@ -24,14 +35,15 @@ final class Index {
     private final int memtableHeadroom;
     private volatile Snapshot snapshot;
 
-    record Snapshot(Memtable memtable, List<IndexFile> files) {
+    /** {@code frozen}: a memtable put aside and not yet written out, or null. */
+    record Snapshot(Memtable memtable, Memtable frozen, List<IndexFile> files) {
     }
 
     Index(String name, int memtableCapacity, int memtableHeadroom, List<IndexFile> files) {
         this.name = name;
         this.memtableCapacity = memtableCapacity;
         this.memtableHeadroom = memtableHeadroom;
-        this.snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), List.copyOf(files));
+        this.snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), null, List.copyOf(files));
     }
 
     String name() {
@@ -62,21 +74,46 @@ final class Index {
         return snapshot.files();
     }
 
+    /** Whether a frozen memtable waits to be written out. */
+    boolean hasFrozen() {
+        return snapshot.frozen() != null;
+    }
+
     /**
-     * Writes the memtable to a new index file named for {@code coveredPosition} (the first position it
-     * does not cover) and starts an empty memtable. Returns the new file, or null when empty.
+     * Puts the memtable's entries aside, to be written out by {@link #writeFrozen}, and starts an empty
+     * memtable. Writer only, and only while nothing is frozen. Returns false, changing nothing, when the
+     * memtable holds no entry.
      */
-    IndexFile flush(FileIO io, Path directory, long coveredPosition) throws IOException {
+    synchronized boolean freeze() {
         Snapshot current = snapshot;
+        if (current.frozen() != null) {
+            throw new IllegalStateException("index " + name + " still has a frozen memtable to write out");
+        }
         current.memtable().publish();
         if (current.memtable().published() == 0) {
-            return null;
+            return false;
         }
-        IndexFile file = IndexFile.write(io, directory.resolve(fileName(name, coveredPosition)), current.memtable());
-        List<IndexFile> files = new ArrayList<>(current.files());
-        files.add(file);
-        snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), List.copyOf(files));
-        return file;
+        snapshot = new Snapshot(new Memtable(memtableCapacity, memtableHeadroom), current.memtable(), current.files());
+        return true;
+    }
+
+    /**
+     * Writes the frozen memtable to a new index file named for {@code coveredPosition} (the first position
+     * it does not cover), and puts the file in its place. Does nothing when nothing is frozen. On failure
+     * the frozen memtable stays, still read, and a later call may try again.
+     */
+    void writeFrozen(FileIO io, Path directory, long coveredPosition) throws IOException {
+        Memtable frozen = snapshot.frozen();
+        if (frozen == null) {
+            return;
+        }
+        IndexFile file = IndexFile.write(io, directory.resolve(fileName(name, coveredPosition)), frozen);
+        synchronized (this) {
+            Snapshot current = snapshot;
+            List<IndexFile> files = new ArrayList<>(current.files());
+            files.add(file);
+            snapshot = new Snapshot(current.memtable(), null, List.copyOf(files));
+        }
     }
 
     static String fileName(String indexName, long coveredPosition) {
@@ -104,12 +141,16 @@ final class Index {
             }
             found.addAll(fromFile);
         }
-        s.memtable().forKeyNewestFirst(key, (k, seq, position, address) -> {
+        IndexEntries collect = (k, seq, position, address) -> {
             if (ascending ? seq >= fromSeq : seq <= fromSeq) {
                 found.add(seq, position, address);
             }
             return true;
-        });
+        };
+        if (s.frozen() != null) {
+            s.frozen().forKeyNewestFirst(key, collect);
+        }
+        s.memtable().forKeyNewestFirst(key, collect);
         return found.sortedBySeq(ascending, max);
     }
 
@@ -117,18 +158,18 @@ final class Index {
     void newestFirst(long key, IndexEntries visitor) {
         Snapshot s = snapshot;
         boolean[] stopped = {false};
-        s.memtable().forKeyNewestFirst(key, (k, seq, position, address) -> {
+        IndexEntries watch = (k, seq, position, address) -> {
             boolean more = visitor.accept(k, seq, position, address);
             stopped[0] = !more;
             return more;
-        });
+        };
+        s.memtable().forKeyNewestFirst(key, watch);
+        if (s.frozen() != null && !stopped[0]) {
+            s.frozen().forKeyNewestFirst(key, watch);
+        }
         List<IndexFile> files = s.files();
         for (int f = files.size() - 1; f >= 0 && !stopped[0]; f--) {
-            files.get(f).forKeyDescending(key, Long.MAX_VALUE, (k, seq, position, address) -> {
-                boolean more = visitor.accept(k, seq, position, address);
-                stopped[0] = !more;
-                return more;
-            });
+            files.get(f).forKeyDescending(key, Long.MAX_VALUE, watch);
         }
     }
 

@@ -283,8 +283,8 @@ final class Recovery {
             pendingCount = 0;
             if (state.streamIndex.needsFlush() || state.idIndex.needsFlush()) {
                 try {
-                    Checkpointer.checkpoint(state, good.nextPosition, good.endAddress, good.chainHash,
-                            good.lastRecordedMicros, good.streams);
+                    Checkpointer.writeNow(state, new Checkpointer.Job(good.nextPosition, good.endAddress, good.chainHash,
+                            good.lastRecordedMicros, good.streams, state.sparse.snapshot()));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

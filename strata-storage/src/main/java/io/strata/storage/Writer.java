@@ -71,6 +71,8 @@ final class Writer implements Runnable {
     private final Thread thread;
     /** Durability fsync: fsyncs and acknowledges written batches while this thread writes the next; else null. */
     private final Syncer syncer;
+    /** Writes frozen memtables out and records the checkpoint while this thread goes on (ADR 0007). */
+    private final Checkpointer checkpointer;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
     private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
     private ByteBuffer scratch;
@@ -124,12 +126,14 @@ final class Writer implements Runnable {
         this.thread = new Thread(this, "strata-writer");
         this.thread.setDaemon(true);
         this.syncer = config.durability() == Durability.FSYNC ? new Syncer(state, this::stopAfterSyncFailure) : null;
+        this.checkpointer = new Checkpointer(state);
     }
 
     void start() {
         if (syncer != null) {
             syncer.start();
         }
+        checkpointer.start();
         thread.start();
     }
 
@@ -210,6 +214,8 @@ final class Writer implements Runnable {
             finishOnClose();
         } catch (Throwable t) {
             fail(t);
+        } finally {
+            checkpointer.close(); // after the last checkpoint, written above by this thread
         }
     }
 
@@ -785,17 +791,31 @@ final class Writer implements Runnable {
         }
     }
 
-    /** Writes the memtables out as index files and records what they cover. */
+    /**
+     * Freezes the memtables and has the checkpointer write them out, after the previous checkpoint has
+     * finished (retried here if it failed: then this throws and nothing is frozen).
+     */
     private void checkpoint() throws IOException {
-        // The checkpoint tells recovery to trust the log before it: every written batch must be durable.
+        checkpointer.finishPrevious();
+        makeWrittenDurable();
+        state.streamIndex.freeze();
+        state.idIndex.freeze();
+        checkpointer.begin(checkpointJob());
+    }
+
+    /** The checkpoint tells recovery to trust the log before it: every written batch must be durable first. */
+    private void makeWrittenDurable() throws IOException {
         awaitSyncerIdle();
         if (unforcedSince >= 0) {
-            // The checkpoint tells recovery to trust the log before it: that part must be durable.
             forceOrDie(state.log.active(), takeUnsyncedAppends());
             unforcedSince = -1;
         }
-        Checkpointer.checkpoint(state, nextPosition, state.log.active().endAddress(), hasher.current(),
-                lastRecordedMicros, streams);
+    }
+
+    /** A checkpoint at the writer's position now; the log before it must be durable. */
+    private Checkpointer.Job checkpointJob() {
+        return new Checkpointer.Job(nextPosition, state.log.active().endAddress(), hasher.current(), lastRecordedMicros,
+                streams, state.sparse.snapshot());
     }
 
     private void finishOnClose() {
@@ -814,8 +834,9 @@ final class Writer implements Runnable {
                 forceAndReport(state.log.active(), takeUnsyncedAppends());
                 unforcedSince = -1; // so the checkpoint below does not fsync the log a second time
             }
+            checkpointer.finishPrevious();
             if (state.streamIndex.memtableSize() > 0 || state.idIndex.memtableSize() > 0) {
-                checkpoint();
+                Checkpointer.writeNow(state, checkpointJob()); // the log is durable: forced above
             }
             Segment active = state.log.active();
             if (active.allocated() > active.size()) {

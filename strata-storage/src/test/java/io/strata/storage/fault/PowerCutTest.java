@@ -116,7 +116,7 @@ class PowerCutTest {
                 Append a = append("batched-" + i, "s-" + i % 3, 1, 100, true);
                 acknowledged.add(a.acknowledged(Appends.submit(store, a)));
             }
-            assertThat(Files.exists(dir.resolve("checkpoint"))).as("a checkpoint was written").isTrue();
+            awaitCheckpointFile(dir); // written in the background once the memtable is full
         } finally {
             io.cutPowerUnder(store);
         }
@@ -275,6 +275,20 @@ class PowerCutTest {
                 acknowledged.add(a.acknowledged(r));
             } catch (StrataException e) {
                 return; // the power is off
+            }
+        }
+    }
+
+    /** Waits until the store's checkpoint file exists (the checkpointer writes it on a thread of its own). */
+    private static void awaitCheckpointFile(Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(dir.resolve("checkpoint"))) {
+            assertThat(System.nanoTime()).as("a checkpoint was written within 10 s").isLessThan(deadline);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
             }
         }
     }
