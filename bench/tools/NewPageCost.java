@@ -17,7 +17,7 @@ import java.util.Locale;
  *
  * Run it twice in a row: the first run takes pages the guest has not used for a while, the second
  * mostly the pages the first one's file gave back. On the Firecracker VMs Strata is measured on, the
- * first costs several times the second (docs/benchmarks.md, "Where W3 goes: new pages").
+ * first costs several times the second (docs/benchmarks.md, "Where W3 goes: new page-cache pages").
  */
 public final class NewPageCost {
     public static void main(String[] args) throws Exception {
