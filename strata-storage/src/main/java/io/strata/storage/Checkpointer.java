@@ -49,7 +49,6 @@ final class Checkpointer implements Runnable {
     private boolean closing;
     /** The last job, when it failed: its frozen memtables wait to be written again. */
     private Job failed;
-    private IOException failure;
 
     Checkpointer(StoreState state) {
         this.state = state;
@@ -100,17 +99,6 @@ final class Checkpointer implements Runnable {
         lock.lock();
         try {
             failed = null;
-            failure = null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Why the last background checkpoint failed, or null. For tests and diagnostics. */
-    IOException failure() {
-        lock.lock();
-        try {
-            return failure;
         } finally {
             lock.unlock();
         }
@@ -156,17 +144,17 @@ final class Checkpointer implements Runnable {
             } finally {
                 lock.unlock();
             }
-            IOException error = null;
+            boolean written = false;
             try {
                 write(state, job);
+                written = true;
             } catch (IOException | RuntimeException e) {
-                error = e instanceof IOException io ? io : new IOException("writing the index checkpoint failed: " + e, e);
+                // The writer retries the job before it freezes again, and reports what fails then.
             }
             lock.lock();
             try {
                 running = false;
-                failed = error == null ? null : job;
-                failure = error;
+                failed = written ? null : job;
                 changed.signalAll();
             } finally {
                 lock.unlock();

@@ -45,8 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *    index/ids-….idx              client event id → position (idempotent appends)
  * </pre>
  *
- * <p>One writer thread appends with group commit ({@link Writer}); reads never lock and see only
- * committed events. Thread-safe.
+ * <p>One writer thread appends with group commit ({@link Writer}); beside it, in durability fsync, a
+ * {@link Syncer} fsyncs large batches (ADR 0004), and a {@link Checkpointer} writes full memtables out
+ * as index files (ADR 0007). Reads never lock and see only committed events. Thread-safe.
  */
 public final class EmbeddedEventStore implements EventStore {
     static final String LOG_DIRECTORY = "log";

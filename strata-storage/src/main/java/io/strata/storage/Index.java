@@ -74,11 +74,6 @@ final class Index {
         return snapshot.files();
     }
 
-    /** Whether a frozen memtable waits to be written out. */
-    boolean hasFrozen() {
-        return snapshot.frozen() != null;
-    }
-
     /**
      * Puts the memtable's entries aside, to be written out by {@link #writeFrozen}, and starts an empty
      * memtable. Writer only, and only while nothing is frozen. Returns false, changing nothing, when the
