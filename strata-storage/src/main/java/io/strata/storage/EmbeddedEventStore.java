@@ -128,6 +128,11 @@ public final class EmbeddedEventStore implements EventStore {
         return java.nio.file.Files.isDirectory(directory.resolve(LOG_DIRECTORY));
     }
 
+    /** Whether the next segment will start from a prepared spare file (ADR 0008); for tests. */
+    boolean spareSegmentReady() {
+        return writer.spareSegmentReady();
+    }
+
     /** Records replayed from the log when the store opened (those after the last checkpoint). */
     public long replayedRecords() {
         return replayedRecords;

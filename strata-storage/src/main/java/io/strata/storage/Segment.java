@@ -70,10 +70,27 @@ final class Segment implements AutoCloseable {
      * @throws SyncFailedException an fsync of the file or folder failed (fatal for a writer)
      */
     static Segment create(FileIO io, Path logDirectory, long basePosition, long baseAddress) throws IOException {
+        return create(io, logDirectory, basePosition, baseAddress, null);
+    }
+
+    /**
+     * As {@link #create(FileIO, Path, long, long)}, made from {@code spare} when not null: a file of zeros
+     * already durable ({@link SpareSegment}), renamed into place, whose zeros are then the segment's space
+     * written ahead.
+     */
+    static Segment create(FileIO io, Path logDirectory, long basePosition, long baseAddress, Path spare) throws IOException {
         Path path = pathFor(logDirectory, basePosition);
-        StorageFile file = io.open(path, true);
+        if (spare != null) {
+            io.rename(spare, path);
+        }
+        StorageFile file = io.open(path, spare == null);
+        long allocated = HEADER_BYTES;
         try {
-            file.truncate(0);
+            if (spare == null) {
+                file.truncate(0);
+            } else {
+                allocated = Math.max(HEADER_BYTES, file.size());
+            }
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
             header.put(MAGIC).putInt(VERSION).putInt(HEADER_BYTES).putLong(basePosition).putLong(baseAddress);
             CRC32C crc = new CRC32C();
@@ -96,7 +113,9 @@ final class Segment implements AutoCloseable {
             }
             throw e;
         }
-        return new Segment(path, basePosition, baseAddress, file, HEADER_BYTES);
+        Segment segment = new Segment(path, basePosition, baseAddress, file, HEADER_BYTES);
+        segment.allocated = allocated;
+        return segment;
     }
 
     /** An fsync failed: after that the kernel may have dropped dirty pages, so the caller must stop. */

@@ -23,6 +23,7 @@ public final class StoreConfig {
     private final int writeQueueCapacity;
     private final int pipelinedBatchBytes;
     private final int preallocateBytes;
+    private final boolean spareSegment;
     private final FileIO fileIO;
     private final SyncObserver syncObserver;
 
@@ -39,6 +40,7 @@ public final class StoreConfig {
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.pipelinedBatchBytes = b.pipelinedBatchBytes;
         this.preallocateBytes = b.preallocateBytes;
+        this.spareSegment = b.spareSegment;
         this.fileIO = b.fileIO;
         this.syncObserver = b.syncObserver;
     }
@@ -114,6 +116,15 @@ public final class StoreConfig {
         return preallocateBytes;
     }
 
+    /**
+     * Durability {@code fsync} with {@link #preallocateBytes()} above 0: whether a thread keeps the next
+     * segment's file ready, zero-filled and fsync'd, so that a roll starts a segment whose zeros are already
+     * written (ADR 0008). Costs one segment of disk ({@link #segmentBytes()}) for the spare file. Default on.
+     */
+    public boolean spareSegment() {
+        return spareSegment;
+    }
+
     /** The file-I/O layer; tests swap in one that injects faults. */
     public FileIO fileIO() {
         return fileIO;
@@ -162,6 +173,7 @@ public final class StoreConfig {
         private int writeQueueCapacity = 1 << 16;
         private int pipelinedBatchBytes = 64 << 10;
         private int preallocateBytes = 1 << 20;
+        private boolean spareSegment = true;
         private FileIO fileIO = FileIO.standard();
         private SyncObserver syncObserver = SyncObserver.NONE;
 
@@ -233,6 +245,11 @@ public final class StoreConfig {
                 throw new IllegalArgumentException("preallocateBytes must be 0 or more: " + bytes);
             }
             this.preallocateBytes = bytes;
+            return this;
+        }
+
+        public Builder spareSegment(boolean spareSegment) {
+            this.spareSegment = spareSegment;
             return this;
         }
 

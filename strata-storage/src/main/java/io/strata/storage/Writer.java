@@ -73,6 +73,8 @@ final class Writer implements Runnable {
     private final Syncer syncer;
     /** Writes frozen memtables out and records the checkpoint while this thread goes on (ADR 0007). */
     private final Checkpointer checkpointer;
+    /** Durability fsync with zeros written ahead: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
+    private final SpareSegment spare;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
     private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
     private ByteBuffer scratch;
@@ -127,6 +129,8 @@ final class Writer implements Runnable {
         this.thread.setDaemon(true);
         this.syncer = config.durability() == Durability.FSYNC ? new Syncer(state, this::stopAfterSyncFailure) : null;
         this.checkpointer = new Checkpointer(state);
+        this.spare = config.durability() == Durability.FSYNC && config.preallocateBytes() > 0 && config.spareSegment()
+                ? new SpareSegment(config.fileIO(), state.log.active().path().getParent(), config.segmentBytes()) : null;
     }
 
     void start() {
@@ -134,6 +138,9 @@ final class Writer implements Runnable {
             syncer.start();
         }
         checkpointer.start();
+        if (spare != null) {
+            spare.start();
+        }
         thread.start();
     }
 
@@ -182,6 +189,11 @@ final class Writer implements Runnable {
         return fatal;
     }
 
+    /** Whether the next roll will start from a prepared spare segment (tests). */
+    boolean spareSegmentReady() {
+        return spare != null && spare.isReady();
+    }
+
     @Override
     public void run() {
         try {
@@ -216,6 +228,9 @@ final class Writer implements Runnable {
             fail(t);
         } finally {
             checkpointer.close(); // after the last checkpoint, written above by this thread
+            if (spare != null) {
+                spare.close();
+            }
         }
     }
 
@@ -623,11 +638,16 @@ final class Writer implements Runnable {
         }
         Segment next;
         try {
-            next = Segment.create(config.fileIO(), active.path().getParent(), nextPosition, active.endAddress());
+            next = Segment.create(config.fileIO(), active.path().getParent(), nextPosition, active.endAddress(),
+                    spare == null ? null : spare.take());
         } catch (Segment.SyncFailedException e) {
             fatal = new IOException(e.getMessage() + "; the writer has stopped and will not acknowledge any append "
                     + "until the store is reopened", e);
             throw new FatalIOException(fatal);
+        } finally {
+            if (spare != null) {
+                spare.prepareNext(); // for the roll after this one
+            }
         }
         state.log.addSegment(next);
         createdInBatch = next;
