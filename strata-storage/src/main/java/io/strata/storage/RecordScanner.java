@@ -110,23 +110,42 @@ final class RecordScanner {
     }
 
     /**
-     * Whether the damage at {@code offset} looks like a page the file system never wrote back: every
-     * byte from there to the end of its 4 KiB page (or of the file) is zero. Bit rot or a torn write
-     * leaves other bytes.
+     * Whether the damage at {@code offset} looks like pages the file system never wrote back: a 4 KiB page
+     * that the damaged record reaches reads as zeros from where the record's bytes enter it (its start, or
+     * the record's) to its end, or the file's. A page lost from the middle of an unsynced batch tears the
+     * record across it while later pages may still hold whole records, never acknowledged (a power cut
+     * that wrote back some pages of the tail and not others). Bit rot or a torn sector leaves other bytes.
+     * The record's extent comes from its length field when that is plausible, else its first 4 bytes.
      */
-    static boolean lostPageAt(Segment segment, long offset) throws IOException {
-        long pageEnd = Math.min(segment.size(), (offset / PAGE_BYTES + 1) * PAGE_BYTES);
-        if (pageEnd - offset < 4) {
-            pageEnd = Math.min(segment.size(), pageEnd + PAGE_BYTES);
+    static boolean lostPageAt(Segment segment, long offset, int maxRecordBytes) throws IOException {
+        long size = segment.size();
+        ByteBuffer lengthField = ByteBuffer.allocate(4);
+        segment.read(lengthField, segment.baseAddress() + offset);
+        int length = lengthField.position() == 4 ? lengthField.getInt(0) : -1;
+        long recordEnd = Math.min(size, offset + 4 + (RecordFormat.plausibleLength(length, maxRecordBytes) ? length : 0));
+        ByteBuffer page = ByteBuffer.allocate(PAGE_BYTES);
+        for (long pageStart = offset / PAGE_BYTES * PAGE_BYTES; pageStart < recordEnd; pageStart += PAGE_BYTES) {
+            long from = Math.max(pageStart, offset);
+            long to = Math.min(size, pageStart + PAGE_BYTES);
+            if (to - from < 4) {
+                continue; // too few bytes to tell; the record reaches the next page, which is looked at
+            }
+            page.clear().limit((int) (to - from));
+            segment.read(page, segment.baseAddress() + from);
+            if (page.position() == to - from && allZero(page)) {
+                return true;
+            }
         }
-        ByteBuffer bytes = ByteBuffer.allocate((int) (pageEnd - offset));
-        segment.read(bytes, segment.baseAddress() + offset);
+        return false;
+    }
+
+    private static boolean allZero(ByteBuffer bytes) {
         for (int i = 0; i < bytes.position(); i++) {
             if (bytes.get(i) != 0) {
                 return false;
             }
         }
-        return bytes.position() > 0;
+        return true;
     }
 
     /** Whether every byte from {@code offset} to the end of {@code segment} is zero (space written ahead, see Segment). */

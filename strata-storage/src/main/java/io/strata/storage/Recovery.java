@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  * <p>Only the tail of the newest segment may be cut, and only back to the end of the last whole
  * atomic append. Damage anywhere else (a sealed segment, or a bad record followed by good ones) is
  * reported as {@link CorruptedDataException} and the store does not open: data is never silently
- * dropped. One exception: when the damage is a page of zeros (a page of the unsynced tail that a
- * power cut lost while a later page was written back), records after it were never acknowledged
- * (they follow the last fsync), so the tail is cut there too. Index files and the checkpoint are derived data: when they are missing or damaged, they
+ * dropped. One exception: when the damaged record reaches a page of zeros (a page of the unsynced tail
+ * that a power cut lost while a later page was written back: at the record's start, or in its middle),
+ * records after it were never acknowledged (they follow the last fsync), so the tail is cut there too. Index files and the checkpoint are derived data: when they are missing or damaged, they
  * are rebuilt from the log.
  */
 final class Recovery {
@@ -205,7 +205,7 @@ final class Recovery {
                 RecordScanner.Problem problem = scanner.scan(segment, from, this::accept);
                 boolean newest = i == segments.length - 1;
                 if (problem != null) {
-                    if (!newest || (!RecordScanner.lostPageAt(segment, problem.offset())
+                    if (!newest || (!RecordScanner.lostPageAt(segment, problem.offset(), EmbeddedEventStore.MAX_RECORD_BYTES)
                             && RecordScanner.anyValidRecordAfter(segment, problem.offset(), problem.expectedPosition(),
                             EmbeddedEventStore.MAX_RECORD_BYTES))) {
                         throw new CorruptedDataException("the log is corrupted at " + problem.describe()

@@ -16,10 +16,14 @@ import java.util.logging.Logger;
  * overwrites pages already in the page cache and blocks already on disk (ADR 0008).
  *
  * <pre>
- *  spare thread:  [create log/spare-segment.tmp · zeros to segmentBytes · fsync] ─ ready
- *  writer, roll:                                   take() ─► rename to 000…N.log · header · fsync · folder fsync
- *                                                  prepareNext() ─► the thread makes the next one
+ *  writer:        active segment a quarter full: prepareNext()
+ *  spare thread:      └─► [create log/spare-segment.tmp · zeros to segmentBytes · fsync] ─ ready
+ *  writer, roll:                                                take() ─► rename to 000…N.log · header · fsync
+ *                                                                         · folder fsync
  * </pre>
+ *
+ * <p>Made only once the active segment is a quarter full, so that a store that writes little (a test, a
+ * command that appends a few events) never spends a segment of disk and writes on it.
  *
  * <p>Design note: zeros written ahead by the writer itself (ADR 0005, 1 MiB at a time) made W3's writer
  * spend two thirds of its CPU taking new pages into the page cache (~2.8 ms of CPU per MB on this VM),
@@ -44,10 +48,12 @@ final class SpareSegment implements Runnable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // Guarded by lock:
-    private boolean wanted = true;
+    private boolean wanted;
     private boolean preparing;
     private boolean ready;
     private boolean closing;
+    /** Writer only: asked for since the last {@link #take}, so later calls need not take the lock. */
+    private boolean requested;
     /** Set by {@link #close}: a spare being made is abandoned. */
     private volatile boolean stopping;
 
@@ -63,13 +69,11 @@ final class SpareSegment implements Runnable {
         thread.start();
     }
 
-    /**
-     * The ready spare's path, which the caller now owns (it renames it), or null when none is ready;
-     * never waits. Call {@link #prepareNext} after the spare is renamed.
-     */
+    /** The ready spare's path, which the caller now owns (it renames it), or null when none is ready; never waits. */
     Path take() {
         lock.lock();
         try {
+            requested = false; // the segment rolled to (with or without this spare) asks again when a quarter full
             if (!ready) {
                 return null;
             }
@@ -90,8 +94,11 @@ final class SpareSegment implements Runnable {
         }
     }
 
-    /** Asks for the next spare, unless one is ready or being made. */
+    /** Asks for the next spare, unless one is ready or being made. Cheap when so: called after each write. */
     void prepareNext() {
+        if (requested) {
+            return;
+        }
         lock.lock();
         try {
             if (!ready && !preparing) {
@@ -101,6 +108,7 @@ final class SpareSegment implements Runnable {
         } finally {
             lock.unlock();
         }
+        requested = true;
     }
 
     /** Stops the thread and deletes the spare. */

@@ -604,6 +604,9 @@ final class Writer implements Runnable {
         buffer.flip();
         active.append(buffer);
         buffer.clear();
+        if (spare != null && active.size() > config.segmentBytes() / 4) {
+            spare.prepareNext(); // a quarter in: time to make the next segment's file (nothing, if on its way)
+        }
     }
 
     /**
@@ -644,10 +647,6 @@ final class Writer implements Runnable {
             fatal = new IOException(e.getMessage() + "; the writer has stopped and will not acknowledge any append "
                     + "until the store is reopened", e);
             throw new FatalIOException(fatal);
-        } finally {
-            if (spare != null) {
-                spare.prepareNext(); // for the roll after this one
-            }
         }
         state.log.addSegment(next);
         createdInBatch = next;

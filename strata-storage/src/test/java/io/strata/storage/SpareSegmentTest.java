@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The next segment's file is made beforehand, zeros written and fsync'd, by a thread of its own (ADR 0008):
- * a roll starts from it; the records it holds survive a crash and a reopen; it is gone after a clean
+ * The next segment's file is made beforehand, zeros written and fsync'd, by a thread of its own (ADR 0008),
+ * once the active segment is a quarter full: a roll starts from it; the records it holds survive a crash and a reopen; it is gone after a clean
  * close; and when it cannot be made, rolls create their segment as before.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -44,17 +44,24 @@ class SpareSegmentTest {
         Path dir = temp.resolve("store");
         Path crashed = temp.resolve("crashed");
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard()))) {
+            assertThat(Files.exists(spareFile(dir))).as("no spare while the first segment is nearly empty").isFalse();
             for (int segment = 1; segment <= 3; segment++) {
-                awaitSpare(store);
                 Path before = newestSegment(dir);
+                for (int i = 0; i < SEGMENT_BYTES / 4 / EVENT_BYTES + 10; i++) {
+                    appendOne(store); // past a quarter of the segment: the spare is asked for
+                }
+                awaitSpare(store);
                 while (newestSegment(dir).equals(before)) {
                     appendOne(store);
                 }
                 assertThat(Files.size(newestSegment(dir))).as("segment %d, started from the spare: all zeros ahead", segment)
                         .isEqualTo(SEGMENT_BYTES);
             }
-            appendOne(store);
-            assertThat(Files.exists(spareFile(dir))).as("a spare for the next roll").isTrue();
+            for (int i = 0; i < SEGMENT_BYTES / 4 / EVENT_BYTES + 10; i++) {
+                appendOne(store);
+            }
+            awaitSpare(store);
+            assertThat(Files.exists(spareFile(dir))).as("a spare for the next roll, left by the crash").isTrue();
             copyWithoutLock(dir, crashed); // the folder as a crash would leave it: every append fsync'd
         }
         assertThat(Files.exists(spareFile(dir))).as("the spare, after a clean close").isFalse();

@@ -193,6 +193,23 @@ class TornTailTest {
                 "the unsynced page [3648, 4096) lost, the next page [4096, 6208) written back");
     }
 
+    /**
+     * A page lost from the middle of the last append: the record across its start is torn (its first bytes
+     * are there), and whole records follow on the next page, which was written back. Still a torn tail.
+     */
+    @Test
+    void aPageLostFromTheMiddleOfTheLastAppendWithWholeRecordsAfterItIsATornTail() {
+        // 14 records end at 3,648; the 30-record append runs to 11,328, over the pages [0, 4096), [4096, 8192)
+        // and [8192, 12288). The record at 3,904 crosses into the lost page; those from 8,256 on are whole.
+        Fixture f = fixture(14, 30, 1024, 256L << 20, false);
+        assertThat(f.tailStart()).isEqualTo(3648);
+        assertThat(f.tailEnd()).isEqualTo(11328);
+        byte[] segment = f.image().file(f.segment());
+        Arrays.fill(segment, 4096, 8192, (byte) 0);
+        assertRecoversTo(f, f.image().with(f.segment(), segment), f.beforeTail(30), f.tailEnd() - f.tailStart(),
+                "the unsynced page [4096, 8192) lost, [3648, 4096) and [8192, 11328) written back");
+    }
+
     @Test
     void zerosAfterTheLastRecordAreCutAndEveryRecordIsKept() {
         Fixture f = fixture(10, 1, 1024, 256L << 20, false);
