@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes frozen memtables out as index files, then the {@link Checkpoint} that names them, on a thread
@@ -32,32 +30,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread rule: the writer calls {@link #begin}, {@link #finishPrevious} and {@link #close}; the
  * checkpointer's own thread runs the jobs.
  */
-final class Checkpointer implements Runnable {
+final class Checkpointer extends EngineThread {
     /** What a checkpoint at {@code nextPosition} records; see {@link Checkpoint}. */
     record Job(long nextPosition, long nextAddress, byte[] chainHash, long lastRecordedMicros, long streams,
                long[] sparsePositions) {
     }
 
     private final StoreState state;
-    private final Thread thread;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     // Guarded by lock:
     private Job next;
     private boolean running;
-    private boolean closing;
     /** The last job, when it failed: its frozen memtables wait to be written again. */
     private Job failed;
 
     Checkpointer(StoreState state) {
+        super("strata-checkpointer");
         this.state = state;
-        this.thread = new Thread(this, "strata-checkpointer");
-        this.thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
     }
 
     /**
@@ -106,14 +95,7 @@ final class Checkpointer implements Runnable {
 
     /** Lets the job in progress finish, then stops the thread. */
     void close() {
-        lock.lock();
-        try {
-            closing = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        Threads.joinUninterruptibly(thread);
+        stopThread();
     }
 
     @Override

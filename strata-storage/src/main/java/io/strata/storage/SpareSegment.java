@@ -5,8 +5,6 @@ import io.strata.storage.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,7 +33,7 @@ import java.util.logging.Logger;
  *
  * <p>Thread rule: the writer calls {@link #take}, {@link #prepareNext} and {@link #close}.
  */
-final class SpareSegment implements Runnable {
+final class SpareSegment extends EngineThread {
     static final String FILE_NAME = "spare-segment.tmp";
     private static final Logger LOG = Logger.getLogger(SpareSegment.class.getName());
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
@@ -43,30 +41,21 @@ final class SpareSegment implements Runnable {
     private final FileIO io;
     private final Path path;
     private final long bytes;
-    private final Thread thread;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     // Guarded by lock:
     private boolean wanted;
     private boolean preparing;
     private boolean ready;
-    private boolean closing;
     /** Writer only: asked for since the last {@link #take}, so later calls need not take the lock. */
     private boolean requested;
     /** Set by {@link #close}: a spare being made is abandoned. */
     private volatile boolean stopping;
 
     SpareSegment(FileIO io, Path logDirectory, long bytes) {
+        super("strata-spare-segment");
         this.io = io;
         this.path = logDirectory.resolve(FILE_NAME);
         this.bytes = bytes;
-        this.thread = new Thread(this, "strata-spare-segment");
-        this.thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
     }
 
     /** The ready spare's path, which the caller now owns (it renames it), or null when none is ready; never waits. */
@@ -114,14 +103,7 @@ final class SpareSegment implements Runnable {
     /** Stops the thread and deletes the spare. */
     void close() {
         stopping = true;
-        lock.lock();
-        try {
-            closing = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        Threads.joinUninterruptibly(thread);
+        stopThread();
         lock.lock();
         try {
             if (ready) {

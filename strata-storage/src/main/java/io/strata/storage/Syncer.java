@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +37,7 @@ import java.util.function.Consumer;
  * <p>Thread rule: the writer calls {@link #hand}, {@link #awaitIdle} and {@link #close}; the syncer's
  * own thread does the rest.
  */
-final class Syncer implements Runnable {
+final class Syncer extends EngineThread {
     /** Batches written but not yet durable, at most; the writer waits when the syncer is this far behind. */
     private static final int MAX_PENDING = 256;
 
@@ -52,26 +50,17 @@ final class Syncer implements Runnable {
     private final StoreState state;
     private final StoreConfig.SyncObserver syncObserver;
     private final Consumer<IOException> onFatal;
-    private final Thread thread;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     // Guarded by lock:
     private final ArrayDeque<WrittenBatch> pending = new ArrayDeque<>();
     private boolean syncing;
-    private boolean closing;
     private IOException fatal;
 
     Syncer(StoreState state, Consumer<IOException> onFatal) {
+        super("strata-syncer");
         this.state = state;
         this.syncObserver = state.config.syncObserver();
         this.onFatal = onFatal;
-        this.thread = new Thread(this, "strata-syncer");
-        this.thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
     }
 
     /** Queues a written batch for the next fsync; waits while {@link #MAX_PENDING} are queued. */
@@ -116,14 +105,7 @@ final class Syncer implements Runnable {
 
     /** Finishes what was handed over, then stops the thread. */
     void close() {
-        lock.lock();
-        try {
-            closing = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        Threads.joinUninterruptibly(thread);
+        stopThread();
     }
 
     @Override
