@@ -117,7 +117,7 @@ public final class StoreConfig {
     }
 
     /**
-     * Durability {@code fsync} with {@link #preallocateBytes()} above 0: whether a thread keeps the next
+     * Durability {@code fsync} or {@code batched} with {@link #preallocateBytes()} above 0: whether a thread keeps the next
      * segment's file ready, zero-filled and fsync'd, so that a roll starts a segment whose zeros are already
      * written (ADR 0008). Costs one segment of disk ({@link #segmentBytes()}) for the spare file. Default on.
      */

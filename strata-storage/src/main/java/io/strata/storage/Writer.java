@@ -73,7 +73,7 @@ final class Writer implements Runnable {
     private final Syncer syncer;
     /** Writes frozen memtables out and records the checkpoint while this thread goes on (ADR 0007). */
     private final Checkpointer checkpointer;
-    /** Durability fsync with zeros written ahead: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
+    /** Durability fsync or batched: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
     private final SpareSegment spare;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
     private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
@@ -129,7 +129,7 @@ final class Writer implements Runnable {
         this.thread.setDaemon(true);
         this.syncer = config.durability() == Durability.FSYNC ? new Syncer(state, this::stopAfterSyncFailure) : null;
         this.checkpointer = new Checkpointer(state);
-        this.spare = config.durability() == Durability.FSYNC && config.preallocateBytes() > 0 && config.spareSegment()
+        this.spare = config.durability() != Durability.NONE && config.preallocateBytes() > 0 && config.spareSegment()
                 ? new SpareSegment(config.fileIO(), state.log.active().path().getParent(), config.segmentBytes()) : null;
     }
 

@@ -2,6 +2,7 @@ package io.strata.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.core.Durability;
 import io.strata.core.EventData;
 import io.strata.core.ExpectedRevision;
 import io.strata.core.ReadAllOptions;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The next segment's file is made beforehand, zeros written and fsync'd, by a thread of its own (ADR 0008),
@@ -39,11 +42,12 @@ class SpareSegmentTest {
     Path temp;
     private int appended;
 
-    @Test
-    void rollsStartFromTheSpareAndACrashKeepsEveryAppend() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"FSYNC", "BATCHED"})
+    void rollsStartFromTheSpareAndACrashKeepsEveryAppend(Durability durability) throws Exception {
         Path dir = temp.resolve("store");
         Path crashed = temp.resolve("crashed");
-        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard()))) {
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard(), durability))) {
             assertThat(Files.exists(spareFile(dir))).as("no spare while the first segment is nearly empty").isFalse();
             for (int segment = 1; segment <= 3; segment++) {
                 Path before = newestSegment(dir);
@@ -62,15 +66,15 @@ class SpareSegmentTest {
             }
             awaitSpare(store);
             assertThat(Files.exists(spareFile(dir))).as("a spare for the next roll, left by the crash").isTrue();
-            copyWithoutLock(dir, crashed); // the folder as a crash would leave it: every append fsync'd
+            copyWithoutLock(dir, crashed); // the folder as a process crash leaves it: every append written
         }
         assertThat(Files.exists(spareFile(dir))).as("the spare, after a clean close").isFalse();
-        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard()))) {
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard(), durability))) {
             assertEveryAppendIn(store, "after a clean close");
         }
 
         assertThat(LogVerifier.verify(crashed, n -> { }).firstProblem()).as("verify after the crash").isEmpty();
-        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(crashed, FileIO.standard()))) {
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(crashed, FileIO.standard(), durability))) {
             assertThat(store.truncatedBytes()).as("the spare's zeros after the last record, cut").isPositive();
             assertEveryAppendIn(store, "after the crash");
             appendOne(store);
@@ -97,7 +101,7 @@ class SpareSegmentTest {
                 };
             }
         };
-        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, failingSpares))) {
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, failingSpares, Durability.FSYNC))) {
             for (int i = 0; i < 3 * SEGMENT_BYTES / EVENT_BYTES; i++) {
                 appendOne(store);
             }
@@ -111,8 +115,9 @@ class SpareSegmentTest {
 
     // ---- helpers
 
-    private static StoreConfig config(Path dir, FileIO io) {
-        return StoreConfig.builder(dir).fileIO(io).segmentBytes(SEGMENT_BYTES).preallocateBytes(ZEROS_AHEAD).build();
+    private static StoreConfig config(Path dir, FileIO io, Durability durability) {
+        return StoreConfig.builder(dir).fileIO(io).durability(durability).segmentBytes(SEGMENT_BYTES)
+                .preallocateBytes(ZEROS_AHEAD).build();
     }
 
     private void appendOne(EmbeddedEventStore store) {
