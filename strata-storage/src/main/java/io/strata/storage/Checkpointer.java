@@ -93,11 +93,6 @@ final class Checkpointer extends EngineThread {
         }
     }
 
-    /** Lets the job in progress finish, then stops the thread. */
-    void close() {
-        stopThread();
-    }
-
     @Override
     public void run() {
         while (true) {

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 abstract class EngineThread implements Runnable {
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
-    /** Guarded by lock: set by {@link #stopThread}; the thread ends when it sees it. */
+    /** Guarded by lock: set by {@link #close}; the thread ends when it sees it. */
     boolean closing;
     private final Thread thread;
 
@@ -25,11 +25,11 @@ abstract class EngineThread implements Runnable {
     }
 
     /**
-     * Sets {@link #closing}, wakes the thread and waits until it has ended, even if the caller is
-     * interrupted meanwhile (its interrupt status is set again afterwards): the thread may hold files and
-     * unanswered appends, and the store closes its files next.
+     * Sets {@link #closing}, wakes the thread (which finishes what it must first) and waits until it has
+     * ended, even if the caller is interrupted meanwhile (its interrupt status is set again afterwards):
+     * the thread may hold files and unanswered appends, and the store closes its files next.
      */
-    final void stopThread() {
+    void close() {
         lock.lock();
         try {
             closing = true;

@@ -104,9 +104,10 @@ final class SpareSegment extends EngineThread {
     }
 
     /** Stops the thread and deletes the spare. */
+    @Override
     void close() {
         stopping = true;
-        stopThread();
+        super.close();
         lock.lock();
         try {
             if (ready) {

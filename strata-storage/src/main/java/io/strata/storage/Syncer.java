@@ -103,11 +103,6 @@ final class Syncer extends EngineThread {
         }
     }
 
-    /** Finishes what was handed over, then stops the thread. */
-    void close() {
-        stopThread();
-    }
-
     @Override
     public void run() {
         List<WrittenBatch> taken = new ArrayList<>();
