@@ -123,7 +123,7 @@ class ServeProcessIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String lib = System.getProperty("strata.dist.lib");
         assertThat(lib).as("the distribution folder (set by the build)").isNotNull();
-        return new ProcessBuilder(java, "-cp", lib + "/*", "io.strata.cli.StrataCli", "serve",
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", lib + "/*", "io.strata.cli.StrataCli", "serve",
                 "--db", directory.resolve("data").toString(), "--http-port", "0", "--grpc-port", "0")
                 .redirectErrorStream(true).start();
     }

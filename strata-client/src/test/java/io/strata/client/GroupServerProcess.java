@@ -29,7 +29,7 @@ final class GroupServerProcess implements AutoCloseable {
     static GroupServerProcess start(Path folder, int grpcPort) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, GroupServerProcess.class.getName(),
+        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath, GroupServerProcess.class.getName(),
                 folder.toString(), Integer.toString(grpcPort)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

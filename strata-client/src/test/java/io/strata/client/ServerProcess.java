@@ -28,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path folder, Durability durability) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath,
+        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 ServerProcessMain.class.getName(), folder.toString(), durability.wireName()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

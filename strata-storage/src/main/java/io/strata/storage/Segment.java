@@ -241,6 +241,11 @@ final class Segment implements AutoCloseable {
         return file.read(target, address - baseAddress);
     }
 
+    /** Lets the operating system drop this segment's cached pages (see {@link PageCacheTrimmer}). */
+    boolean dropCachedPages() {
+        return file.dropCachedPages();
+    }
+
     @Override
     public void close() throws IOException {
         file.close();

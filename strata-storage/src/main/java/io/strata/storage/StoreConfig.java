@@ -24,6 +24,7 @@ public final class StoreConfig {
     private final int pipelinedBatchBytes;
     private final int preallocateBytes;
     private final boolean spareSegment;
+    private final int cachedSegments;
     private final FileIO fileIO;
     private final SyncObserver syncObserver;
 
@@ -41,6 +42,7 @@ public final class StoreConfig {
         this.pipelinedBatchBytes = b.pipelinedBatchBytes;
         this.preallocateBytes = b.preallocateBytes;
         this.spareSegment = b.spareSegment;
+        this.cachedSegments = b.cachedSegments;
         this.fileIO = b.fileIO;
         this.syncObserver = b.syncObserver;
     }
@@ -125,6 +127,17 @@ public final class StoreConfig {
         return spareSegment;
     }
 
+    /**
+     * Durability {@code fsync} or {@code batched}: how many sealed segments, the newest ones, keep their pages
+     * in the operating system's page cache; the pages of older ones are let go at the roll that makes them
+     * older (ADR 0009), and reads of them come from the disk. Default 2 (with the active segment and the
+     * spare, ~1 GiB of cache at the default segment size); {@link Integer#MAX_VALUE}: leave it all to the
+     * operating system.
+     */
+    public int cachedSegments() {
+        return cachedSegments;
+    }
+
     /** The file-I/O layer; tests swap in one that injects faults. */
     public FileIO fileIO() {
         return fileIO;
@@ -174,6 +187,7 @@ public final class StoreConfig {
         private int pipelinedBatchBytes = 64 << 10;
         private int preallocateBytes = 1 << 20;
         private boolean spareSegment = true;
+        private int cachedSegments = 2;
         private FileIO fileIO = FileIO.standard();
         private SyncObserver syncObserver = SyncObserver.NONE;
 
@@ -250,6 +264,14 @@ public final class StoreConfig {
 
         public Builder spareSegment(boolean spareSegment) {
             this.spareSegment = spareSegment;
+            return this;
+        }
+
+        public Builder cachedSegments(int cachedSegments) {
+            if (cachedSegments < 0) {
+                throw new IllegalArgumentException("cachedSegments must be 0 or more: " + cachedSegments);
+            }
+            this.cachedSegments = cachedSegments;
             return this;
         }
 

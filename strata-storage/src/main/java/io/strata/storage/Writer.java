@@ -75,6 +75,8 @@ final class Writer implements Runnable {
     private final Checkpointer checkpointer;
     /** Durability fsync or batched: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
     private final SpareSegment spare;
+    /** Durability fsync or batched: lets go of the pages of segments older than the cached ones (ADR 0009); else null. */
+    private final PageCacheTrimmer trimmer;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
     private ByteBuffer buffer = ByteBuffer.allocate(4 << 20);
     private ByteBuffer scratch;
@@ -131,6 +133,8 @@ final class Writer implements Runnable {
         this.checkpointer = new Checkpointer(state);
         this.spare = config.durability() != Durability.NONE && config.preallocateBytes() > 0 && config.spareSegment()
                 ? new SpareSegment(config.fileIO(), state.log.active().path().getParent(), config.segmentBytes()) : null;
+        this.trimmer = config.durability() != Durability.NONE && config.cachedSegments() < Integer.MAX_VALUE
+                ? new PageCacheTrimmer() : null;
     }
 
     void start() {
@@ -140,6 +144,9 @@ final class Writer implements Runnable {
         checkpointer.start();
         if (spare != null) {
             spare.start();
+        }
+        if (trimmer != null) {
+            trimmer.start();
         }
         thread.start();
     }
@@ -230,6 +237,9 @@ final class Writer implements Runnable {
             checkpointer.close(); // after the last checkpoint, written above by this thread
             if (spare != null) {
                 spare.close();
+            }
+            if (trimmer != null) {
+                trimmer.close();
             }
         }
     }
@@ -650,6 +660,14 @@ final class Writer implements Runnable {
         }
         state.log.addSegment(next);
         createdInBatch = next;
+        if (trimmer != null) {
+            // The segments before the active one, newest last: the one that just fell out of the cached ones.
+            Segment[] all = state.log.segments();
+            int fallenOut = all.length - 2 - config.cachedSegments();
+            if (fallenOut >= 0) {
+                trimmer.trim(all[fallenOut]);
+            }
+        }
     }
 
     private void force() throws IOException {

@@ -105,7 +105,7 @@ class JdbcProjectionCrashIT {
 
     private Process startChild(Path storeFolder, String jdbcUrl, int run) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classPath(),
+        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
                 JdbcProjectionChild.class.getName(), storeFolder.toString(), jdbcUrl, "100");
         return new ProcessBuilder(command)
                 .redirectOutput(temp.resolve("child-" + run + ".out").toFile())

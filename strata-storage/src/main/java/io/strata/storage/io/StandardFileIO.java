@@ -155,6 +155,11 @@ final class StandardFileIO implements FileIO {
             }
         }
 
+        @Override
+        public boolean dropCachedPages() {
+            return PageCacheAdvice.dontNeed(path);
+        }
+
         private FileChannel writable() throws IOException {
             if (writeChannel == null) {
                 throw new IOException(path + " is open read-only");

@@ -20,6 +20,13 @@ public interface StorageFile extends Closeable {
 
     long size() throws IOException;
 
+    /**
+     * Advises the operating system that this file's cached pages will not be read again soon, so that it
+     * lets go of those already written back (Linux: {@code posix_fadvise DONTNEED}). Reads still work, from
+     * the disk. Returns whether the advice was given; false where there is no such call.
+     */
+    boolean dropCachedPages();
+
     /** Maps {@code size} bytes from {@code position} read-only (for immutable index files). */
     ByteBuffer mapReadOnly(long position, long size) throws IOException;
 }

@@ -134,7 +134,7 @@ class CrashIT {
                             int cycle, boolean early, int delayMillis) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-XX:-UsePerfData", "-Xshare:auto", "-cp", classPath(), CrashingAppender.class.getName(),
                 store.toString(), Long.toString(segmentBytes), Integer.toString(memtableEntries),
                 Long.toString(childSeed), Integer.toString(cycle), Integer.toString(THREADS), durability.name());

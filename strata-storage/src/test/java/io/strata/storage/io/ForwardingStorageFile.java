@@ -37,6 +37,11 @@ public class ForwardingStorageFile implements StorageFile {
     }
 
     @Override
+    public boolean dropCachedPages() {
+        return delegate.dropCachedPages();
+    }
+
+    @Override
     public ByteBuffer mapReadOnly(long position, long size) throws IOException {
         return delegate.mapReadOnly(position, size);
     }

@@ -34,7 +34,7 @@ class ScaleIT {
     private String runChild(String phase, int streams) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path log = directory.resolve(phase + ".log");
-        Process child = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ScaleCheck.class.getName(), phase, directory.resolve("store").toString(), Integer.toString(streams), "10"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = child.waitFor(10, TimeUnit.MINUTES);
