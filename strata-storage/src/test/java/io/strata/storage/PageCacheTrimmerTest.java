@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.strata.core.Durability;
-import io.strata.core.EventData;
-import io.strata.core.ExpectedRevision;
-import io.strata.core.ReadAllOptions;
-import io.strata.core.RecordedEvent;
 import io.strata.storage.io.FileIO;
 import io.strata.storage.io.ForwardingFileIO;
 import io.strata.storage.io.ForwardingStorageFile;
 import io.strata.storage.io.PageCacheAdviceTest;
 import io.strata.storage.io.StorageFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +38,7 @@ class PageCacheTrimmerTest {
     @TempDir
     Path temp;
     private final Set<String> letGo = ConcurrentHashMap.newKeySet();
-    private int appended;
+    private NumberedAppends appends = new NumberedAppends(EVENT_BYTES);
 
     @ParameterizedTest
     @EnumSource(value = Durability.class, names = {"FSYNC", "BATCHED"})
@@ -61,7 +55,7 @@ class PageCacheTrimmerTest {
             Thread.sleep(50); // a late, wrong trim would show now
             assertThat(letGo).hasSameSizeAs(older);
             assertThat(PageCacheAdviceTest.resident(segments.get(0))).as("the oldest segment's pages").isFalse();
-            assertEveryAppendIn(store);
+            appends.assertEveryAppendIn(store, "after the trims");
         }
     }
 
@@ -72,11 +66,11 @@ class PageCacheTrimmerTest {
             appendSegments(store, none, 4);
         }
         Path all = temp.resolve("all");
-        appended = 0;
+        appends = new NumberedAppends(EVENT_BYTES);
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config(all, Durability.FSYNC, Integer.MAX_VALUE))) {
             appendSegments(store, all, 4);
             Thread.sleep(100);
-            assertEveryAppendIn(store);
+            appends.assertEveryAppendIn(store, "after the trims");
         }
         assertThat(letGo).isEmpty();
     }
@@ -103,27 +97,7 @@ class PageCacheTrimmerTest {
     /** Appends until the log has {@code segments} segments, the last one just started. */
     private void appendSegments(EmbeddedEventStore store, Path dir, int segments) throws IOException {
         while (segments(dir).size() < segments) {
-            byte[] data = ("{\"n\":" + appended + ",\"pad\":\"" + "x".repeat(EVENT_BYTES - 30) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            store.append("s-" + appended % 3, ExpectedRevision.ANY, List.of(EventData.json("Happened", data)));
-            appended++;
-        }
-    }
-
-    private void assertEveryAppendIn(EmbeddedEventStore store) {
-        List<RecordedEvent> all = new ArrayList<>();
-        ReadAllOptions page = ReadAllOptions.forwards().limit(1000);
-        while (true) {
-            var slice = store.readAll(page);
-            all.addAll(slice.events());
-            if (slice.next().isEmpty()) {
-                break;
-            }
-            page = ReadAllOptions.forwards().from(slice.next().get()).limit(1000);
-        }
-        assertThat(all).as("every append").hasSize(appended);
-        for (int i = 0; i < all.size(); i++) {
-            assertThat(new String(all.get(i).data(), StandardCharsets.UTF_8)).as("event %d", i).startsWith("{\"n\":" + i + ",");
+            appends.appendOne(store);
         }
     }
 

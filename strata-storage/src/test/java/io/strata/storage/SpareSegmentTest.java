@@ -3,20 +3,14 @@ package io.strata.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.core.Durability;
-import io.strata.core.EventData;
-import io.strata.core.ExpectedRevision;
-import io.strata.core.ReadAllOptions;
-import io.strata.core.RecordedEvent;
 import io.strata.storage.io.FileIO;
 import io.strata.storage.io.ForwardingFileIO;
 import io.strata.storage.io.ForwardingStorageFile;
 import io.strata.storage.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -40,7 +34,7 @@ class SpareSegmentTest {
 
     @TempDir
     Path temp;
-    private int appended;
+    private final NumberedAppends appends = new NumberedAppends(EVENT_BYTES);
 
     @ParameterizedTest
     @EnumSource(value = Durability.class, names = {"FSYNC", "BATCHED"})
@@ -52,17 +46,17 @@ class SpareSegmentTest {
             for (int segment = 1; segment <= 3; segment++) {
                 Path before = newestSegment(dir);
                 for (int i = 0; i < SEGMENT_BYTES / 4 / EVENT_BYTES + 10; i++) {
-                    appendOne(store); // past a quarter of the segment: the spare is asked for
+                    appends.appendOne(store); // past a quarter of the segment: the spare is asked for
                 }
                 awaitSpare(store);
                 while (newestSegment(dir).equals(before)) {
-                    appendOne(store);
+                    appends.appendOne(store);
                 }
                 assertThat(Files.size(newestSegment(dir))).as("segment %d, started from the spare: all zeros ahead", segment)
                         .isEqualTo(SEGMENT_BYTES);
             }
             for (int i = 0; i < SEGMENT_BYTES / 4 / EVENT_BYTES + 10; i++) {
-                appendOne(store);
+                appends.appendOne(store);
             }
             awaitSpare(store);
             assertThat(Files.exists(spareFile(dir))).as("a spare for the next roll, left by the crash").isTrue();
@@ -70,15 +64,15 @@ class SpareSegmentTest {
         }
         assertThat(Files.exists(spareFile(dir))).as("the spare, after a clean close").isFalse();
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, FileIO.standard(), durability))) {
-            assertEveryAppendIn(store, "after a clean close");
+            appends.assertEveryAppendIn(store, "after a clean close");
         }
 
         assertThat(LogVerifier.verify(crashed, n -> { }).firstProblem()).as("verify after the crash").isEmpty();
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config(crashed, FileIO.standard(), durability))) {
             assertThat(store.truncatedBytes()).as("the spare's zeros after the last record, cut").isPositive();
-            assertEveryAppendIn(store, "after the crash");
-            appendOne(store);
-            assertEveryAppendIn(store, "after the crash and one more append");
+            appends.assertEveryAppendIn(store, "after the crash");
+            appends.appendOne(store);
+            appends.assertEveryAppendIn(store, "after the crash and one more append");
         }
         assertThat(LogVerifier.verify(crashed, n -> { }).firstProblem()).isEmpty();
     }
@@ -103,12 +97,12 @@ class SpareSegmentTest {
         };
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config(dir, failingSpares, Durability.FSYNC))) {
             for (int i = 0; i < 3 * SEGMENT_BYTES / EVENT_BYTES; i++) {
-                appendOne(store);
+                appends.appendOne(store);
             }
             assertThat(store.spareSegmentReady()).isFalse();
             assertThat(segments(dir)).as("segments rolled without a spare").hasSizeGreaterThan(2);
             assertThat(Files.exists(spareFile(dir))).as("no half-made spare left").isFalse();
-            assertEveryAppendIn(store, "without spares");
+            appends.assertEveryAppendIn(store, "without spares");
         }
         assertThat(LogVerifier.verify(dir, n -> { }).firstProblem()).isEmpty();
     }
@@ -118,30 +112,6 @@ class SpareSegmentTest {
     private static StoreConfig config(Path dir, FileIO io, Durability durability) {
         return StoreConfig.builder(dir).fileIO(io).durability(durability).segmentBytes(SEGMENT_BYTES)
                 .preallocateBytes(ZEROS_AHEAD).build();
-    }
-
-    private void appendOne(EmbeddedEventStore store) {
-        byte[] data = ("{\"n\":" + appended + ",\"pad\":\"" + "x".repeat(EVENT_BYTES - 30) + "\"}").getBytes(StandardCharsets.UTF_8);
-        store.append("s-" + appended % 3, ExpectedRevision.ANY, List.of(EventData.json("Happened", data)));
-        appended++;
-    }
-
-    private void assertEveryAppendIn(EmbeddedEventStore store, String when) {
-        List<RecordedEvent> all = new ArrayList<>();
-        ReadAllOptions page = ReadAllOptions.forwards().limit(1000);
-        while (true) {
-            var slice = store.readAll(page);
-            all.addAll(slice.events());
-            if (slice.next().isEmpty()) {
-                break;
-            }
-            page = ReadAllOptions.forwards().from(slice.next().get()).limit(1000);
-        }
-        assertThat(all).as("%s: every append", when).hasSize(appended);
-        for (int i = 0; i < all.size(); i++) {
-            assertThat(new String(all.get(i).data(), StandardCharsets.UTF_8)).as("%s: event %d", when, i)
-                    .startsWith("{\"n\":" + i + ",");
-        }
     }
 
     private static void awaitSpare(EmbeddedEventStore store) throws InterruptedException {

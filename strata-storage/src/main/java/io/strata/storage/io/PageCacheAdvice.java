@@ -57,10 +57,10 @@ final class PageCacheAdvice {
     }
 
     private static boolean register() {
-        if (!Platform.isLinux() || !Platform.is64Bit()) {
-            return false;
-        }
-        try {
+        try { // a LinkageError also when an application leaves JNA off the class path
+            if (!Platform.isLinux() || !Platform.is64Bit()) {
+                return false;
+            }
             Native.register(PageCacheAdvice.class, Platform.C_LIBRARY_NAME);
             return true;
         } catch (LinkageError | RuntimeException e) {
