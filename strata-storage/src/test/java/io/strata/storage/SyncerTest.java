@@ -60,6 +60,34 @@ class SyncerTest {
     }
 
     @Test
+    void aSmallBatchWrittenWhileAnFsyncRunsJoinsTheSyncerAndTheWriterGoesOn() throws Exception {
+        GatedFileIO io = new GatedFileIO();
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build())) {
+            io.holdNextLogFsync();
+            CompletableFuture<AppendResult> large = store.appendAsync("a", ExpectedRevision.NO_STREAM, event("1"));
+            CompletableFuture<AppendResult> small;
+            try {
+                io.awaitHeldFsync();
+                int writesBefore = io.logWrites.get();
+                small = store.appendAsync("b", ExpectedRevision.NO_STREAM, smallEvent());
+                await().atMost(Duration.ofSeconds(10)).until(() -> io.logWrites.get() > writesBefore);
+
+                // The writer is free: a later batch, rejected by its check, is answered while the fsync is still held.
+                CompletableFuture<AppendResult> rejected = store.appendAsync("c", ExpectedRevision.exactly(5), smallEvent());
+                await().atMost(Duration.ofSeconds(10)).until(rejected::isDone);
+                assertThat(rejected).isCompletedExceptionally();
+                assertThat(small).as("the small batch, written, waits for an fsync that covers it").isNotDone();
+                assertThat(large).isNotDone();
+            } finally {
+                io.releaseHeldFsync(null); // also when an assertion failed, so the store can close
+            }
+            assertThat(large.get(10, TimeUnit.SECONDS).firstPosition().value()).isZero();
+            assertThat(small.get(10, TimeUnit.SECONDS).firstPosition().value()).isEqualTo(1);
+            assertThat(store.readAll(ReadAllOptions.forwards()).events()).extracting(e -> e.stream()).containsExactly("a", "b");
+        }
+    }
+
+    @Test
     void anFsyncErrorFailsTheBatchWaitingBehindItAndEverythingAfter() throws Exception {
         GatedFileIO io = new GatedFileIO();
         EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build());
@@ -101,6 +129,11 @@ class SyncerTest {
     private static List<EventData> event(String data) {
         String padded = "\"" + data + " ".repeat(StoreConfig.builder(Path.of(".")).build().pipelinedBatchBytes()) + "\"";
         return List.of(EventData.json("Happened", padded.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One small event: its batch, alone, would be fsync'd by the writer. */
+    private static List<EventData> smallEvent() {
+        return List.of(EventData.json("Happened", "\"small\"".getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The real file system; the next fsync of a log segment can be held, then let go or failed. */
