@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * the VMs Strata is measured on, a page the guest has not used lately costs ~3 ms of CPU per MiB to take
  * (java bench/tools/NewPageCost.java), one it just gave back 0.3-0.5. Writing 4 GiB in 64 MiB files and
  * letting go of each file two behind took 0.36 ms of CPU per MiB, against 1.2-1.8 keeping them all. What
- * the writer and the spare segment take next are then the pages just let go. A read of a segment let go
+ * the writer and the spare segment take next are then the pages just let go. W3, six interleaved pairs
+ * without and with it: 653-767 K → 842 K-1.04 M events/s; in durability batched 794 → 1,199 and 854 →
+ * 1,240 K (docs/benchmarks.md, "Eighth session"). A read of a segment let go
  * comes from the disk (sequential reads ~1 GB/s here), and what it reads stays cached: a segment is let go
  * once, at the roll that makes it older than the cached ones.
  *
