@@ -5,6 +5,7 @@ import io.strata.core.Durability;
 import io.strata.core.EventData;
 import io.strata.core.EventStore;
 import io.strata.core.ExpectedRevision;
+import io.strata.core.Position;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.RecordedEvent;
 import java.io.IOException;
@@ -20,10 +21,18 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * W4, catch-up read of the whole log: writes 10 million 256-byte events first (batches of 1,000,
- * several appends in flight, durability {@code none}: the setup is not what is measured), closes the
- * store and opens it again with the run's durability, then reads {@code $all} from the start in pages
- * of 1,000. Every position must come back once, in order, or the run fails. Latency is per page.
+ * W4, catch-up read of the whole log: writes 10 million 256-byte events first (batches of 1,000, several
+ * appends in flight, durability {@code none}: the setup is not what is measured), closes the store and
+ * opens it again with the run's durability, warms up by reading pages of {@code $all} (from the start,
+ * again from the start at its end) for {@link WorkloadSizes#w4Warmup()} and until the JIT is quiet
+ * ({@link JitWarmUp}), then reads {@code $all} from the start in pages of 1,000. Every position must come
+ * back once, in order, or the run fails. Latency is per page.
+ *
+ * <p>Design note: without the warm-up the quick sizes (1 M events, under a second embedded) measured the
+ * JIT compiling the read path: three W4 runs in one JVM read 1.96, 3.54 and 5.03 M events/s embedded and
+ * 310, 341 and 533 K/s over gRPC, and C2 took 44 % of the samples of a first gRPC run's measured read
+ * ({@code ./strata bench W4 W4 W4 --quick}, 2026-11-28). A catch-up reader meets a server that has been
+ * running, so the steady state is what W4 describes, as for W2, W3 and W6.
  */
 @SuppressWarnings("try") // progress tickers are try-with-resources for their close only
 final class W4CatchUpRead implements Workload {
@@ -66,6 +75,7 @@ final class W4CatchUpRead implements Workload {
         try (EventStore store = context.openStore(context.durability())) {
             double reopenSeconds = (System.nanoTime() - reopenStart) / 1e9;
             context.say(String.format(java.util.Locale.ROOT, "setup: reopened in %.2f s", reopenSeconds));
+            WarmUp warmUp = warmUp(context, store);
             context.say("measuring: reading $all from the start in pages of " + sizes.w4PageSize());
             AtomicLong read = new AtomicLong();
             long start = System.nanoTime();
@@ -109,8 +119,31 @@ final class W4CatchUpRead implements Workload {
             extras.put("setupSeconds", setupSeconds);
             extras.put("setupEventsPerSecond", total / setupSeconds);
             extras.put("reopenSeconds", reopenSeconds);
+            extras.put("warmupSeconds", warmUp.seconds());
+            extras.put("warmupEvents", warmUp.events());
             return new Measurement(1, events, seconds, latency, extras);
         }
+    }
+
+    /** What the warm-up read: how long it took and how many events it read. */
+    private record WarmUp(double seconds, long events) {
+    }
+
+    /** Reads pages of {@code $all} until the warm-up is over, from the start again whenever the log ends. */
+    private static WarmUp warmUp(RunContext context, EventStore store) {
+        WorkloadSizes sizes = context.sizes();
+        context.say("warm-up: reading $all in pages of " + sizes.w4PageSize() + " for at least "
+                + sizes.w4Warmup().toMillis() + " ms" + (sizes.waitForJit() ? ", then until the JIT is quiet" : ""));
+        JitWarmUp warmUp = new JitWarmUp(sizes.w4Warmup(), sizes.waitForJit());
+        ReadAllOptions page = ReadAllOptions.forwards().limit(sizes.w4PageSize());
+        long from = ReadAllOptions.START;
+        long events = 0;
+        while (!warmUp.isOver(System.nanoTime())) {
+            AllSlice slice = store.readAll(page.from(from));
+            events += slice.events().size();
+            from = slice.next().map(Position::value).orElse(ReadAllOptions.START);
+        }
+        return new WarmUp(warmUp.seconds(), events);
     }
 
     /** Bytes in the files under {@code folder}: the log plus indexes, as the store left them. */

@@ -17,8 +17,8 @@ public record WorkloadSizes(
         // W3: batched appends
         int w3Clients, int w3EventsPerAppend, int w3AppendsPerStream, Duration w3Warmup, Duration w3Measure,
         long w3MaxAppends,
-        // W4: catch-up read of $all
-        long w4Events, int w4EventsPerAppend, int w4PageSize,
+        // W4: catch-up read of $all, after reading pages for the warm-up
+        long w4Events, int w4EventsPerAppend, int w4PageSize, Duration w4Warmup,
         // W5: read one stream among many
         int w5Streams, int w5HotEvents, int w5WarmupReads, int w5Reads,
         // W6: live fan-out
@@ -27,7 +27,7 @@ public record WorkloadSizes(
         int w7Consumers, long w7Events, int w7Streams, int w7EventsPerAppend, long w7WarmupEvents,
         // how often long phases print their counts
         Duration progressInterval,
-        // whether warm-ups of W2, W3 and W6 go on until the JIT compilers are nearly idle (JitWarmUp)
+        // whether warm-ups of W2, W3, W4 and W6 go on until the JIT compilers are nearly idle (JitWarmUp)
         boolean waitForJit) {
 
     public static final int EVENT_BYTES = 256;
@@ -38,7 +38,7 @@ public record WorkloadSizes(
                 2_000, 20_000, 100, 200, 2_000,
                 64, 100_000, Duration.ofSeconds(3), Duration.ofSeconds(15), Long.MAX_VALUE,
                 8, 100, 100, Duration.ofSeconds(3), Duration.ofSeconds(15), Long.MAX_VALUE,
-                10_000_000L, 1_000, 1_000,
+                10_000_000L, 1_000, 1_000, Duration.ofSeconds(3),
                 1_000_000, 1_000, 1_000, 10_000,
                 100, 10_000, Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(60),
                 8, 1_000_000L, 10_000, 10, 100_000L,
@@ -51,7 +51,7 @@ public record WorkloadSizes(
                 200, 2_000, 100, 100, 2_000,
                 64, 20_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Long.MAX_VALUE,
                 8, 100, 100, Duration.ofSeconds(1), Duration.ofSeconds(4), Long.MAX_VALUE,
-                1_000_000L, 1_000, 1_000,
+                1_000_000L, 1_000, 1_000, Duration.ofSeconds(1),
                 100_000, 1_000, 100, 1_000,
                 100, 10_000, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(30),
                 8, 200_000L, 2_000, 10, 20_000L,
@@ -72,6 +72,7 @@ public record WorkloadSizes(
                 w3Clients, w3EventsPerAppend, w3AppendsPerStream, atLeast(w3Warmup, factor), atLeast(w3Measure, factor),
                 w3MaxAppends,
                 w4, (int) Math.min(w4EventsPerAppend, Math.max(10, w4 / 20)), (int) Math.min(w4PageSize, Math.max(10, w4 / 10)),
+                atLeast(w4Warmup, factor),
                 atLeast(100, w5Streams, factor), atLeast(10, w5HotEvents, factor), atLeast(5, w5WarmupReads, factor),
                 atLeast(20, w5Reads, factor),
                 w6Subscribers, w6EventsPerSecond, atLeast(w6Warmup, factor), atLeast(w6Measure, factor), w6DrainTimeout,
@@ -81,14 +82,14 @@ public record WorkloadSizes(
     }
 
     /**
-     * These sizes, with warm-ups of W2, W3 and W6 that wait for the JIT ({@link JitWarmUp}): how the peers'
+     * These sizes, with warm-ups of W2, W3, W4 and W6 that wait for the JIT ({@link JitWarmUp}): how the peers'
      * harness runs the quick sizes, so that a run's W6 rows are not measured while C2 compiles.
      */
     public WorkloadSizes waitingForJit() {
         return new WorkloadSizes(
                 quick, w1WarmupAppends, w1Appends, w1AppendsPerStream, baselineWarmupWrites, baselineWrites,
                 w2Clients, w2Streams, w2Warmup, w2Measure, w2MaxAppends, w3Clients, w3EventsPerAppend,
-                w3AppendsPerStream, w3Warmup, w3Measure, w3MaxAppends, w4Events, w4EventsPerAppend, w4PageSize,
+                w3AppendsPerStream, w3Warmup, w3Measure, w3MaxAppends, w4Events, w4EventsPerAppend, w4PageSize, w4Warmup,
                 w5Streams, w5HotEvents, w5WarmupReads, w5Reads, w6Subscribers, w6EventsPerSecond, w6Warmup,
                 w6Measure, w6DrainTimeout, w7Consumers, w7Events, w7Streams, w7EventsPerAppend, w7WarmupEvents,
                 progressInterval, true);

@@ -88,13 +88,15 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void w4ReadsBackEveryEventWrittenAndSaysTheSetupWasNotDurable() {
+    void w4ReadsBackEveryEventWrittenAfterItsWarmUpAndSaysTheSetupWasNotDurable() {
         run(TINY, Durability.FSYNC, "strata-embedded", "W4");
 
         Map<String, Object> line = onlyLine();
         assertThat(line).containsEntry("events", (double) TINY.w4Events()).containsEntry("setupDurability", "none");
         assertThat(number(line, "mbPerSecond")).isPositive();
         assertThat(number(line, "payloadBytes")).isEqualTo(TINY.w4Events() * 256.0);
+        assertThat(number(line, "warmupSeconds")).isGreaterThanOrEqualTo(TINY.w4Warmup().toMillis() / 1e3);
+        assertThat(number(line, "warmupEvents")).isPositive();
     }
 
     @Test

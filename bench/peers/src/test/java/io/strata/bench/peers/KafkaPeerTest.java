@@ -41,6 +41,7 @@ class KafkaPeerTest {
         assertThat(lines.get("W1 fsync").get("events").asLong()).isEqualTo(TinyRuns.TINY.w1Appends());
         assertThat(lines.get("W3 fsync").get("batch").asString()).contains("not atomic");
         assertThat(lines.get("W4 page-cache").get("events").asLong()).isEqualTo(TinyRuns.TINY.w4Events());
+        assertThat(lines.get("W4 page-cache").get("warmupEvents").asLong()).isPositive();
         assertThat(lines.get("W6 fsync").get("deliveries").asLong())
                 .isEqualTo(lines.get("W6 fsync").get("events").asLong() * TinyRuns.TINY.w6Subscribers());
         assertThat(lines.get("W2 fsync").get("notSupported").asString()).contains("no conditional append");

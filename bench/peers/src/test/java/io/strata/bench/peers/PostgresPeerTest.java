@@ -50,6 +50,7 @@ class PostgresPeerTest {
         assertThat(lines.get("W2 fsync").get("events").asLong()).isPositive();
         assertThat(lines.get("W3 fsync").get("events").asLong() % 100).isZero();
         assertThat(lines.get("W4 fsync").get("events").asLong()).isEqualTo(TinyRuns.TINY.w4Events());
+        assertThat(lines.get("W4 fsync").get("warmupEvents").asLong()).isPositive();
         assertThat(lines.get("W5 fsync").get("events").asLong())
                 .isEqualTo((long) TinyRuns.TINY.w5Reads() * TinyRuns.TINY.w5HotEvents());
         for (String workload : List.of("W1", "W2", "W3", "W4", "W5")) {
