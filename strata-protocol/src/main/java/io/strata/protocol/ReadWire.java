@@ -1,6 +1,7 @@
 package io.strata.protocol;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.grpc.MethodDescriptor;
 import io.strata.core.AllSlice;
@@ -44,6 +45,92 @@ public final class ReadWire {
     /** {@code method} (the generated ReadStream) answering a {@link StreamSlice}; one descriptor per call. */
     public static <Q> MethodDescriptor<Q, StreamSlice> readStreamOneCall(MethodDescriptor<Q, ReadStreamResponse> method) {
         return method.toBuilder(method.getRequestMarshaller(), new DecodingMarshaller<>(ReadWire::streamSlice, "a ReadStream answer")).build();
+    }
+
+    /** {@code method} (the generated ReadAll or ReadStream) as a server answers it: with pages it encoded itself. */
+    public static <Q> MethodDescriptor<Q, EncodedMessage> serving(MethodDescriptor<Q, ?> method) {
+        return method.toBuilder(method.getRequestMarshaller(), EncodedMessage.MARSHALLER).build();
+    }
+
+    /**
+     * A {@code ReadAllResponse} of {@code events} (each a {@code RecordedEvent} message, as
+     * {@link RecordedEventEncoder} writes them) and {@code next} (absent when empty): the bytes the generated
+     * class would write for the same fields.
+     */
+    public static EncodedMessage allPage(List<byte[]> events, OptionalLong next) {
+        int size = repeatedMessagesSize(ReadAllResponse.EVENTS_FIELD_NUMBER, events)
+                + optionalUInt64Size(ReadAllResponse.NEXT_FIELD_NUMBER, next);
+        return encode(size, out -> {
+            writeMessages(out, ReadAllResponse.EVENTS_FIELD_NUMBER, events);
+            writeOptionalUInt64(out, ReadAllResponse.NEXT_FIELD_NUMBER, next);
+        });
+    }
+
+    /** A {@code ReadStreamResponse}, as {@link #allPage} writes a {@code ReadAllResponse}. */
+    public static EncodedMessage streamPage(String stream, List<byte[]> events, long lastRevision, OptionalLong next) {
+        int size = (stream.isEmpty() ? 0 : CodedOutputStream.computeStringSize(ReadStreamResponse.STREAM_FIELD_NUMBER, stream))
+                + repeatedMessagesSize(ReadStreamResponse.EVENTS_FIELD_NUMBER, events)
+                + (lastRevision == 0 ? 0 : CodedOutputStream.computeUInt64Size(ReadStreamResponse.LAST_REVISION_FIELD_NUMBER, lastRevision))
+                + optionalUInt64Size(ReadStreamResponse.NEXT_FIELD_NUMBER, next);
+        return encode(size, out -> {
+            if (!stream.isEmpty()) {
+                out.writeString(ReadStreamResponse.STREAM_FIELD_NUMBER, stream);
+            }
+            writeMessages(out, ReadStreamResponse.EVENTS_FIELD_NUMBER, events);
+            if (lastRevision != 0) {
+                out.writeUInt64(ReadStreamResponse.LAST_REVISION_FIELD_NUMBER, lastRevision);
+            }
+            writeOptionalUInt64(out, ReadStreamResponse.NEXT_FIELD_NUMBER, next);
+        });
+    }
+
+    /** The bytes of {@code encodedEvents} as a repeated message field: a tag and a length before each. */
+    public static int repeatedMessagesSize(int field, List<byte[]> encodedEvents) {
+        int size = 0;
+        for (byte[] event : encodedEvents) {
+            size += messageFieldSize(field, event);
+        }
+        return size;
+    }
+
+    /** The bytes of one {@code encodedEvent} in a message field: tag, length, message. */
+    public static int messageFieldSize(int field, byte[] encodedEvent) {
+        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(encodedEvent.length)
+                + encodedEvent.length;
+    }
+
+    private static int optionalUInt64Size(int field, OptionalLong value) {
+        return value.isPresent() ? CodedOutputStream.computeUInt64Size(field, value.getAsLong()) : 0;
+    }
+
+    private static void writeMessages(CodedOutputStream out, int field, List<byte[]> encodedEvents) throws IOException {
+        for (byte[] event : encodedEvents) {
+            out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(event.length);
+            out.writeRawBytes(event);
+        }
+    }
+
+    private static void writeOptionalUInt64(CodedOutputStream out, int field, OptionalLong value) throws IOException {
+        if (value.isPresent()) {
+            out.writeUInt64(field, value.getAsLong());
+        }
+    }
+
+    private interface Fields {
+        void writeTo(CodedOutputStream out) throws IOException;
+    }
+
+    private static EncodedMessage encode(int size, Fields fields) {
+        byte[] bytes = new byte[size];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            fields.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("a page's own size was computed wrong: " + e.getMessage(), e);
+        }
+        return new EncodedMessage(bytes);
     }
 
     private static AllSlice allSlice(CodedInputStream in, RecordedEventDecoder decoder) throws IOException {

@@ -52,6 +52,48 @@ class ReadWireTest {
     }
 
     @Test
+    void aPageOfAllAServerEncodesIsTheGeneratedMessagesBytes() {
+        for (Optional<Position> next : List.of(Optional.<Position>empty(), Optional.of(Position.of(0)), Optional.of(Position.of(5_000)))) {
+            AllSlice slice = new AllSlice(events(20), next);
+
+            EncodedMessage page = ReadWire.allPage(encoded(slice.events()),
+                    next.map(position -> OptionalLong.of(position.value())).orElse(OptionalLong.empty()));
+
+            assertThat(page.bytes()).isEqualTo(ProtoMapping.toProto(slice).toByteArray());
+        }
+    }
+
+    @Test
+    void aPageOfAStreamAServerEncodesIsTheGeneratedMessagesBytes() {
+        for (OptionalLong next : List.of(OptionalLong.empty(), OptionalLong.of(0), OptionalLong.of(20))) {
+            for (StreamSlice slice : List.of(new StreamSlice("order-1", events(20), 41, next),
+                    new StreamSlice("", List.of(), 0, next))) {
+                EncodedMessage page = ReadWire.streamPage(slice.stream(), encoded(slice.events()), slice.lastRevision(), next);
+
+                assertThat(page.bytes()).isEqualTo(ProtoMapping.toProto(slice).toByteArray());
+            }
+        }
+    }
+
+    @Test
+    void anEncodedPageIsSentAsItsBytes() throws Exception {
+        byte[] bytes = ProtoMapping.toProto(new AllSlice(events(3), Optional.empty())).toByteArray();
+
+        var stream = ReadWire.serving(EventStoreGrpc.getReadAllMethod()).streamResponse(new EncodedMessage(bytes));
+
+        assertThat(stream.available()).isEqualTo(bytes.length);
+        java.io.ByteArrayOutputStream drained = new java.io.ByteArrayOutputStream();
+        assertThat(((io.grpc.Drainable) stream).drainTo(drained)).isEqualTo(bytes.length);
+        assertThat(drained.toByteArray()).isEqualTo(bytes);
+        assertThat(stream.available()).isZero();
+    }
+
+    private static List<byte[]> encoded(List<RecordedEvent> events) {
+        RecordedEventEncoder encoder = new RecordedEventEncoder();
+        return events.stream().map(encoder::encode).toList();
+    }
+
+    @Test
     void anEmptyAnswerIsAnEmptySliceWithNothingNext() {
         AllSlice all = ReadWire.readAllOneCall(EventStoreGrpc.getReadAllMethod()).parseResponse(new ByteArrayInputStream(new byte[0]));
         StreamSlice stream = ReadWire.readStreamOneCall(EventStoreGrpc.getReadStreamMethod()).parseResponse(new ByteArrayInputStream(new byte[0]));

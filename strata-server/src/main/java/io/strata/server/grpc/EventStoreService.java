@@ -1,6 +1,5 @@
 package io.strata.server.grpc;
 
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -10,7 +9,9 @@ import io.grpc.stub.StreamObserver;
 import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
 import io.strata.core.Subscription;
+import io.strata.protocol.EncodedMessage;
 import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.ReadWire;
 import io.strata.protocol.SubscriptionWire;
 import io.strata.protocol.SubscriptionWire.Outgoing;
 import io.strata.server.EncodedEvents;
@@ -21,15 +22,16 @@ import io.strata.protocol.v1.EventStoreGrpc;
 import io.strata.protocol.v1.InfoRequest;
 import io.strata.protocol.v1.InfoResponse;
 import io.strata.protocol.v1.ReadAllRequest;
-import io.strata.protocol.v1.ReadAllResponse;
 import io.strata.protocol.v1.ReadStreamRequest;
-import io.strata.protocol.v1.ReadStreamResponse;
 import io.strata.protocol.v1.SubscribeToAllRequest;
 import io.strata.protocol.v1.SubscribeToStreamRequest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code strata.v1.EventStore} over one {@link EventStore}: the same engine calls as the HTTP API, with
@@ -80,13 +82,11 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
         return call;
     }
 
-    @Override
-    public void readStream(ReadStreamRequest request, StreamObserver<ReadStreamResponse> observer) {
+    private void serveReadStream(ReadStreamRequest request, StreamObserver<EncodedMessage> observer) {
         unary(observer, () -> pages.readStream(request));
     }
 
-    @Override
-    public void readAll(ReadAllRequest request, StreamObserver<ReadAllResponse> observer) {
+    private void serveReadAll(ReadAllRequest request, StreamObserver<EncodedMessage> observer) {
         unary(observer, () -> pages.readAll(request));
     }
 
@@ -99,26 +99,33 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
 
     /**
      * The service as the server runs it: the generated binding, with the two subscribe methods sending
-     * events encoded once for every subscriber ({@link SubscriptionWire}; the same bytes on the wire).
+     * events encoded once for every subscriber ({@link SubscriptionWire}) and the two reads answering pages
+     * they encoded themselves ({@link PageReader}); the same bytes on the wire.
      */
     ServerServiceDefinition definition() {
         ServerServiceDefinition generated = bindService();
-        MethodDescriptor<SubscribeToStreamRequest, Outgoing> toStream = SubscriptionWire.serving(EventStoreGrpc.getSubscribeToStreamMethod());
-        MethodDescriptor<SubscribeToAllRequest, Outgoing> toAll = SubscriptionWire.serving(EventStoreGrpc.getSubscribeToAllMethod());
-        List<ServerMethodDefinition<?, ?>> kept = generated.getMethods().stream()
-                .filter(method -> !method.getMethodDescriptor().getFullMethodName().equals(toStream.getFullMethodName())
-                        && !method.getMethodDescriptor().getFullMethodName().equals(toAll.getFullMethodName()))
-                .toList();
+        List<ServerMethodDefinition<?, ?>> replacing = List.of(
+                ServerMethodDefinition.create(SubscriptionWire.serving(EventStoreGrpc.getSubscribeToStreamMethod()),
+                        ServerCalls.asyncServerStreamingCall(this::serveSubscribeToStream)),
+                ServerMethodDefinition.create(SubscriptionWire.serving(EventStoreGrpc.getSubscribeToAllMethod()),
+                        ServerCalls.asyncServerStreamingCall(this::serveSubscribeToAll)),
+                ServerMethodDefinition.create(ReadWire.serving(EventStoreGrpc.getReadStreamMethod()),
+                        ServerCalls.asyncUnaryCall(this::serveReadStream)),
+                ServerMethodDefinition.create(ReadWire.serving(EventStoreGrpc.getReadAllMethod()),
+                        ServerCalls.asyncUnaryCall(this::serveReadAll)));
+        Set<String> replaced = replacing.stream()
+                .map(method -> method.getMethodDescriptor().getFullMethodName())
+                .collect(Collectors.toSet());
+        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>(replacing);
+        generated.getMethods().stream()
+                .filter(method -> !replaced.contains(method.getMethodDescriptor().getFullMethodName()))
+                .forEach(methods::add);
         ServiceDescriptor generatedDescriptor = generated.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generatedDescriptor.getName())
-                .setSchemaDescriptor(generatedDescriptor.getSchemaDescriptor())
-                .addMethod(toStream)
-                .addMethod(toAll);
-        kept.forEach(method -> descriptor.addMethod(method.getMethodDescriptor()));
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build())
-                .addMethod(toStream, ServerCalls.asyncServerStreamingCall(this::serveSubscribeToStream))
-                .addMethod(toAll, ServerCalls.asyncServerStreamingCall(this::serveSubscribeToAll));
-        kept.forEach(definition::addMethod);
+                .setSchemaDescriptor(generatedDescriptor.getSchemaDescriptor());
+        methods.forEach(method -> descriptor.addMethod(method.getMethodDescriptor()));
+        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
+        methods.forEach(definition::addMethod);
         return definition.build();
     }
 

@@ -3,21 +3,22 @@ package io.strata.server.grpc;
 import com.google.protobuf.CodedOutputStream;
 import io.strata.core.AllSlice;
 import io.strata.core.EventStore;
-import io.strata.core.Position;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.ReadStreamOptions;
 import io.strata.core.StreamSlice;
+import io.strata.protocol.EncodedMessage;
 import io.strata.protocol.ProtoMapping;
+import io.strata.protocol.ReadWire;
+import io.strata.protocol.RecordedEventEncoder;
 import io.strata.protocol.v1.ReadAllRequest;
-import io.strata.protocol.v1.ReadAllResponse;
 import io.strata.protocol.v1.ReadStreamRequest;
-import io.strata.protocol.v1.ReadStreamResponse;
-import io.strata.protocol.v1.RecordedEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * Reads one page for {@code ReadStream} / {@code ReadAll}, capped by count and by bytes.
+ * Reads one page for {@code ReadStream} / {@code ReadAll}, capped by count and by bytes, and encodes it
+ * ({@link RecordedEventEncoder}, {@link ReadWire#allPage}): the answer's bytes are the generated messages'.
  *
  * <p>The engine caps a page by count only: 1,000 events of 1 MiB would be a 1 GB message, which no client
  * accepts (grpc-java refuses more than 4 MiB by default) and which the server should not hold in memory.
@@ -52,7 +53,7 @@ final class PageReader {
         this.pageBytes = pageBytes;
     }
 
-    ReadStreamResponse readStream(ReadStreamRequest request) {
+    EncodedMessage readStream(ReadStreamRequest request) {
         ReadStreamOptions options = ProtoMapping.fromProto(request);
         Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
         ReadStreamOptions chunk = options.limit(page.nextChunk());
@@ -62,17 +63,17 @@ final class PageReader {
             page.stream = slice.stream();
             for (io.strata.core.RecordedEvent event : slice.events()) {
                 if (!page.add(event)) {
-                    return page.streamResponse(event.revision());
+                    return page.streamResponse(OptionalLong.of(event.revision()));
                 }
             }
             if (slice.next().isEmpty() || page.isFull() || slice.events().size() < chunk.limit()) {
-                return page.streamResponse(slice.next().orElse(-1));
+                return page.streamResponse(slice.next());
             }
             chunk = chunk.from(slice.next().getAsLong()).limit(page.nextChunk());
         }
     }
 
-    ReadAllResponse readAll(ReadAllRequest request) {
+    EncodedMessage readAll(ReadAllRequest request) {
         ReadAllOptions options = ProtoMapping.fromProto(request);
         Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
         ReadAllOptions chunk = options.limit(page.nextChunk());
@@ -80,21 +81,22 @@ final class PageReader {
             AllSlice slice = store.readAll(chunk);
             for (io.strata.core.RecordedEvent event : slice.events()) {
                 if (!page.add(event)) {
-                    return page.allResponse(event.position().value());
+                    return page.allResponse(OptionalLong.of(event.position().value()));
                 }
             }
             if (slice.next().isEmpty() || page.isFull() || slice.events().size() < chunk.limit()) {
-                return page.allResponse(slice.next().map(Position::value).orElse(-1L));
+                return page.allResponse(slice.next().map(next -> OptionalLong.of(next.value())).orElse(OptionalLong.empty()));
             }
             chunk = chunk.from(slice.next().get()).limit(page.nextChunk());
         }
     }
 
-    /** The events of one page so far, and what room is left. Not thread-safe (one per read). */
+    /** The events of one page so far, encoded, and what room is left. Not thread-safe (one per read). */
     private static final class Page {
         private final int maxEvents;
         private final int maxBytes;
-        private final List<RecordedEvent> events = new ArrayList<>();
+        private final RecordedEventEncoder encoder = new RecordedEventEncoder();
+        private final List<byte[]> events = new ArrayList<>();
         private long bytes;
         private String stream;
         private long lastRevision;
@@ -106,13 +108,13 @@ final class PageReader {
 
         /** Adds {@code event}, or returns false when it would take the page over its bytes (never the first). */
         boolean add(io.strata.core.RecordedEvent event) {
-            RecordedEvent proto = ProtoMapping.toProto(event);
+            byte[] encoded = encoder.encode(event);
             // As a repeated field: tag (1 byte) + length varint + the message.
-            int size = 1 + CodedOutputStream.computeMessageSizeNoTag(proto);
+            int size = 1 + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
             if (!events.isEmpty() && bytes + size > maxBytes) {
                 return false;
             }
-            events.add(proto);
+            events.add(encoded);
             bytes += size;
             return true;
         }
@@ -132,25 +134,14 @@ final class PageReader {
             return (int) Math.max(1, Math.min(left, fits));
         }
 
-        /** @param next the {@code from} of the following page, or -1 when there is none */
-        ReadStreamResponse streamResponse(long next) {
-            ReadStreamResponse.Builder response = ReadStreamResponse.newBuilder()
-                    .setStream(stream)
-                    .setLastRevision(lastRevision)
-                    .addAllEvents(events);
-            if (next >= 0) {
-                response.setNext(next);
-            }
-            return response.build();
+        /** @param next the {@code from} of the following page, if there is one */
+        EncodedMessage streamResponse(OptionalLong next) {
+            return ReadWire.streamPage(stream, events, lastRevision, next);
         }
 
-        /** @param next the {@code from} of the following page, or -1 when there is none */
-        ReadAllResponse allResponse(long next) {
-            ReadAllResponse.Builder response = ReadAllResponse.newBuilder().addAllEvents(events);
-            if (next >= 0) {
-                response.setNext(next);
-            }
-            return response.build();
+        /** @param next the {@code from} of the following page, if there is one */
+        EncodedMessage allResponse(OptionalLong next) {
+            return ReadWire.allPage(events, next);
         }
     }
 }
