@@ -23,9 +23,14 @@ import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.ReadWire;
 import io.strata.protocol.v1.EventStoreGrpc;
 import io.strata.protocol.v1.InfoRequest;
+import io.strata.protocol.v1.ReadAllRequest;
+import io.strata.protocol.v1.ReadAllResponse;
+import io.strata.protocol.v1.ReadStreamRequest;
+import io.strata.protocol.v1.ReadStreamResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +73,7 @@ public final class StrataClient implements EventStore {
     private final Executor callbacks;
     private final ScheduledExecutorService timer;
     private final AppendStreams appends;
+    private final ReadAhead reads;
     private final Set<RemoteSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<Publisher> publishers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -96,6 +102,8 @@ public final class StrataClient implements EventStore {
                 .directExecutor();
         this.channel = channelBuilder.build();
         this.appends = new AppendStreams(channel, builder.appendStreams, errors, deadline, timer);
+        this.reads = new ReadAhead(channel, errors, deadline,
+                command -> Thread.ofVirtual().name("strata-client-read-ahead").start(command));
     }
 
     /** A client of the server at {@code address} ({@code host:port}) with default settings; connects on first use. */
@@ -191,15 +199,54 @@ public final class StrataClient implements EventStore {
 
     // ---- reads
 
-    @Override
-    public StreamSlice readStream(String stream, ReadStreamOptions options) {
-        return blocking(ReadWire.readStreamOneCall(EventStoreGrpc.getReadStreamMethod()), ProtoMapping.toProto(stream, options),
-                slice -> slice);
+    /** A stream read as a value: the key of a prefetched {@code ReadStream} page. */
+    private record StreamRead(String stream, ReadStreamOptions options) {
     }
 
+    private static final ReadAhead.Pages<ReadAllOptions, ReadAllRequest, AllSlice> ALL_PAGES = new ReadAhead.Pages<>(
+            () -> ReadWire.readAllOneCall(EventStoreGrpc.getReadAllMethod()), ProtoMapping::toProto, ReadAllOptions::limit,
+            slice -> slice.events().size(),
+            slice -> slice.next().map(next -> OptionalLong.of(next.value())).orElse(OptionalLong.empty()),
+            ReadAllOptions::from, ReadAllResponse.EVENTS_FIELD_NUMBER, ReadAllResponse.NEXT_FIELD_NUMBER);
+
+    private static final ReadAhead.Pages<StreamRead, ReadStreamRequest, StreamSlice> STREAM_PAGES = new ReadAhead.Pages<>(
+            () -> ReadWire.readStreamOneCall(EventStoreGrpc.getReadStreamMethod()),
+            read -> ProtoMapping.toProto(read.stream(), read.options()), read -> read.options().limit(),
+            slice -> slice.events().size(), StreamSlice::next,
+            (read, next) -> new StreamRead(read.stream(), read.options().from(next)),
+            ReadStreamResponse.EVENTS_FIELD_NUMBER, ReadStreamResponse.NEXT_FIELD_NUMBER);
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One unary {@code ReadStream} call. A reader that pages through a stream (each read from the last
+     * page's {@code next}, same options) has, from its third page on, the next page asked for as soon as
+     * this one arrives; a page read ahead is used only if full, and then holds exactly what a read made
+     * now would, except that its {@code lastRevision} is the stream's as of when it was read. See
+     * {@link ReadAhead} for the rules.
+     */
+    @Override
+    public StreamSlice readStream(String stream, ReadStreamOptions options) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(options, "options");
+        ensureOpen();
+        return reads.read(STREAM_PAGES, new StreamRead(stream, options));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One unary {@code ReadAll} call. A catch-up reader that pages through {@code $all} (each read from
+     * the last page's {@code next}, same options) has, from its third page on, the next page asked for as
+     * soon as this one arrives, so the server's scan of it and its transfer overlap the decoding of this
+     * page and the reader's work on it; a page read ahead is used only if full, and then holds exactly
+     * what a read made now would. See {@link ReadAhead} for the rules.
+     */
     @Override
     public AllSlice readAll(ReadAllOptions options) {
-        return blocking(ReadWire.readAllOneCall(EventStoreGrpc.getReadAllMethod()), ProtoMapping.toProto(options), slice -> slice);
+        Objects.requireNonNull(options, "options");
+        ensureOpen();
+        return reads.read(ALL_PAGES, options);
     }
 
     @Override
@@ -259,6 +306,7 @@ public final class StrataClient implements EventStore {
             subscription.endBecauseClientClosed();
         }
         appends.close();
+        reads.close(); // a prefetch in flight would hold up the channel's shutdown below
         for (Publisher publisher : publishers) {
             publisher.close();
         }
@@ -279,6 +327,11 @@ public final class StrataClient implements EventStore {
     /** How the appends of this client travelled so far (for tests). */
     AppendStreams.Counts appendCounts() {
         return appends.counts();
+    }
+
+    /** The client's read pages (for tests). */
+    ReadAhead readAhead() {
+        return reads;
     }
 
     @Override

@@ -9,6 +9,9 @@
  *   ─────────────                  ───────────────────────────────         ──────
  *   read*(), info() ── unary call, blocking: the caller's thread runs ───►  ReadStream, ReadAll, Info
  *                      the answer's callbacks (no hand-over)           ◄──
+ *   read*() paging  ── from the 3rd page of a sequential reader, a full page's answer sends ──►  (ReadAhead:
+ *                      the next page's call before it is decoded; that answer is decoded on   one page,
+ *                      a virtual thread; the next read takes it if full, else calls again ◄── full only)
  *
  *   append(),       ── request{id} on the caller's shared stream (thread id % 2) ──►  AppendStream
  *   appendAsync()      (over 1 MiB: a unary Append; over the server's bound: TooLarge, not sent)
