@@ -12,6 +12,7 @@ import io.strata.core.Subscription;
 import io.strata.protocol.EncodedMessage;
 import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.ReadWire;
+import io.strata.protocol.RecordedEventEncoder;
 import io.strata.protocol.SubscriptionWire;
 import io.strata.protocol.SubscriptionWire.Outgoing;
 import io.strata.server.EncodedEvents;
@@ -44,8 +45,11 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
     private final PageReader pages;
     private final OpenCalls calls;
     private final GrpcLimits limits;
-    /** Shared by every subscription of this server: a new event is turned into protobuf bytes once. */
-    private final EncodedEvents<byte[]> encodedEvents = new EncodedEvents<>(event -> ProtoMapping.toProto(event).toByteArray());
+    /**
+     * Shared by every subscription of this server: a new event is turned into protobuf bytes once (by an
+     * encoder of its own: this runs on any subscription's thread).
+     */
+    private final EncodedEvents<byte[]> encodedEvents = new EncodedEvents<>(event -> new RecordedEventEncoder().encode(event));
 
     EventStoreService(EventStore store, Executor executor, PageReader pages, OpenCalls calls, GrpcLimits limits) {
         this.store = store;
