@@ -137,13 +137,15 @@ final class W4CatchUpRead implements Workload {
         JitWarmUp warmUp = new JitWarmUp(sizes.w4Warmup(), sizes.waitForJit());
         ReadAllOptions page = ReadAllOptions.forwards().limit(sizes.w4PageSize());
         long from = ReadAllOptions.START;
-        long events = 0;
-        while (!warmUp.isOver(System.nanoTime())) {
-            AllSlice slice = store.readAll(page.from(from));
-            events += slice.events().size();
-            from = slice.next().map(Position::value).orElse(ReadAllOptions.START);
+        AtomicLong events = new AtomicLong();
+        try (Ticker ignored = context.ticker(() -> "warm-up: " + events.get() + " events read")) {
+            while (!warmUp.isOver(System.nanoTime())) {
+                AllSlice slice = store.readAll(page.from(from));
+                events.addAndGet(slice.events().size());
+                from = slice.next().map(Position::value).orElse(ReadAllOptions.START);
+            }
         }
-        return new WarmUp(warmUp.seconds(), events);
+        return new WarmUp(warmUp.seconds(), events.get());
     }
 
     /** Bytes in the files under {@code folder}: the log plus indexes, as the store left them. */
