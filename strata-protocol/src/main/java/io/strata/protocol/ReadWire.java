@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * {@code ReadAll} and {@code ReadStream} as a client receives them: the answer's bytes decoded straight
- * into an {@link AllSlice} or {@link StreamSlice} by a {@link RecordedEventDecoder}, without the generated
- * message classes. The result is the one {@link ProtoMapping#fromProto(ReadAllResponse)} (or its stream
- * twin) gives for the same bytes.
+ * {@code ReadAll} and {@code ReadStream} answers without the generated message classes, on both sides.
+ * A client decodes an answer's bytes straight into an {@link AllSlice} or {@link StreamSlice} with a
+ * {@link RecordedEventDecoder}: the result is the one {@link ProtoMapping#fromProto(ReadAllResponse)} (or
+ * its stream twin) gives for the same bytes. A server puts a page of events its {@link RecordedEventEncoder}
+ * wrote together ({@link #allPage}, {@link #streamPage}): the bytes are the ones the generated classes
+ * write for the same fields.
  *
  * <p>Design note: a catch-up read of {@code $all} over gRPC (W4) spends most of the client's time turning
  * pages of 1,000 events into objects twice, generated messages and then core events; see
@@ -85,7 +87,7 @@ public final class ReadWire {
     }
 
     /** The bytes of {@code encodedEvents} as a repeated message field: a tag and a length before each. */
-    public static int repeatedMessagesSize(int field, List<byte[]> encodedEvents) {
+    private static int repeatedMessagesSize(int field, List<byte[]> encodedEvents) {
         int size = 0;
         for (byte[] event : encodedEvents) {
             size += messageFieldSize(field, event);
@@ -94,7 +96,7 @@ public final class ReadWire {
     }
 
     /** The bytes of one {@code encodedEvent} in a message field: tag, length, message. */
-    public static int messageFieldSize(int field, byte[] encodedEvent) {
+    private static int messageFieldSize(int field, byte[] encodedEvent) {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(encodedEvent.length)
                 + encodedEvent.length;
     }
