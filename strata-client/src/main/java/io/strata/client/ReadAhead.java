@@ -6,12 +6,10 @@ import com.google.protobuf.WireFormat;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Deadline;
-import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
+import io.strata.protocol.MessageBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -368,7 +366,7 @@ final class ReadAhead implements AutoCloseable {
             public R parse(InputStream stream) {
                 byte[] bytes;
                 try {
-                    bytes = bytesOf(stream);
+                    bytes = MessageBytes.read(stream);
                 } catch (IOException e) {
                     throw new UncheckedIOException("an answer that could not be read: " + e.getMessage(), e);
                 }
@@ -376,7 +374,7 @@ final class ReadAhead implements AutoCloseable {
                 if (outline != null) {
                     arrived(fetch, outline);
                 }
-                return decoding.parse(new KnownLengthBytes(bytes));
+                return decoding.parse(MessageBytes.stream(bytes)); // read again without a copy
             }
         };
         return method.toBuilder(method.getRequestMarshaller(), outlining).build();
@@ -411,29 +409,5 @@ final class ReadAhead implements AutoCloseable {
             return null;
         }
         return new Outline(events, next);
-    }
-
-    /** A message's bytes: one read into an array of its length when gRPC knows it (as DecodingMarshaller does). */
-    private static byte[] bytesOf(InputStream stream) throws IOException {
-        if (!(stream instanceof KnownLength)) {
-            return stream.readAllBytes();
-        }
-        byte[] bytes = new byte[stream.available()];
-        int read = 0;
-        while (read < bytes.length) {
-            int n = stream.read(bytes, read, bytes.length - read);
-            if (n < 0) {
-                throw new EOFException("the message ended after " + read + " of its " + bytes.length + " bytes");
-            }
-            read += n;
-        }
-        return bytes;
-    }
-
-    /** Bytes already read, handed on as gRPC hands a message: with its length known. */
-    private static final class KnownLengthBytes extends ByteArrayInputStream implements KnownLength {
-        KnownLengthBytes(byte[] bytes) {
-            super(bytes);
-        }
     }
 }
