@@ -5,6 +5,7 @@ import io.strata.core.AllSlice;
 import io.strata.core.EventStore;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.ReadStreamOptions;
+import io.strata.core.RecordedEvent;
 import io.strata.core.StreamSlice;
 import io.strata.protocol.EncodedMessage;
 import io.strata.protocol.ProtoMapping;
@@ -61,7 +62,7 @@ final class PageReader {
             StreamSlice slice = store.readStream(request.getStream(), chunk);
             page.lastRevision = slice.lastRevision();
             page.stream = slice.stream();
-            for (io.strata.core.RecordedEvent event : slice.events()) {
+            for (RecordedEvent event : slice.events()) {
                 if (!page.add(event)) {
                     return page.streamResponse(OptionalLong.of(event.revision()));
                 }
@@ -79,7 +80,7 @@ final class PageReader {
         ReadAllOptions chunk = options.limit(page.nextChunk());
         while (true) {
             AllSlice slice = store.readAll(chunk);
-            for (io.strata.core.RecordedEvent event : slice.events()) {
+            for (RecordedEvent event : slice.events()) {
                 if (!page.add(event)) {
                     return page.allResponse(OptionalLong.of(event.position().value()));
                 }
@@ -107,7 +108,7 @@ final class PageReader {
         }
 
         /** Adds {@code event}, or returns false when it would take the page over its bytes (never the first). */
-        boolean add(io.strata.core.RecordedEvent event) {
+        boolean add(RecordedEvent event) {
             byte[] encoded = encoder.encode(event);
             // As a repeated field: tag (1 byte) + length varint + the message.
             int size = 1 + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
