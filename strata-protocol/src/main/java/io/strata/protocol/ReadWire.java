@@ -90,13 +90,13 @@ public final class ReadWire {
     private static int repeatedMessagesSize(int field, List<byte[]> encodedEvents) {
         int size = 0;
         for (byte[] event : encodedEvents) {
-            size += messageFieldSize(field, event);
+            size += fieldBytes(field, event);
         }
         return size;
     }
 
-    /** The bytes of one {@code encodedEvent} in a message field: tag, length, message. */
-    private static int messageFieldSize(int field, byte[] encodedEvent) {
+    /** The bytes one {@code encodedEvent} takes as message field {@code field}: tag, length, message. */
+    public static int fieldBytes(int field, byte[] encodedEvent) {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(encodedEvent.length)
                 + encodedEvent.length;
     }

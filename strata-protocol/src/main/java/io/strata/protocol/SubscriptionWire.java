@@ -51,8 +51,7 @@ public final class SubscriptionWire {
     public record Outgoing(List<byte[]> events, boolean caughtUp) {
         /** The bytes this message takes in its field of {@code SubscriptionMessage}: tag, length, message. */
         public static int fieldBytes(byte[] encodedEvent) {
-            return CodedOutputStream.computeTagSize(EVENTS) + CodedOutputStream.computeUInt32SizeNoTag(encodedEvent.length)
-                    + encodedEvent.length;
+            return ReadWire.fieldBytes(EVENTS, encodedEvent);
         }
 
         int serializedBytes() {

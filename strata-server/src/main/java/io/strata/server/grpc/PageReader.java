@@ -1,6 +1,5 @@
 package io.strata.server.grpc;
 
-import com.google.protobuf.CodedOutputStream;
 import io.strata.core.AllSlice;
 import io.strata.core.EventStore;
 import io.strata.core.ReadAllOptions;
@@ -12,7 +11,9 @@ import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.ReadWire;
 import io.strata.protocol.RecordedEventEncoder;
 import io.strata.protocol.v1.ReadAllRequest;
+import io.strata.protocol.v1.ReadAllResponse;
 import io.strata.protocol.v1.ReadStreamRequest;
+import io.strata.protocol.v1.ReadStreamResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -56,7 +57,7 @@ final class PageReader {
 
     EncodedMessage readStream(ReadStreamRequest request) {
         ReadStreamOptions options = ProtoMapping.fromProto(request);
-        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
+        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes, ReadStreamResponse.EVENTS_FIELD_NUMBER);
         ReadStreamOptions chunk = options.limit(page.nextChunk());
         while (true) {
             StreamSlice slice = store.readStream(request.getStream(), chunk);
@@ -76,7 +77,7 @@ final class PageReader {
 
     EncodedMessage readAll(ReadAllRequest request) {
         ReadAllOptions options = ProtoMapping.fromProto(request);
-        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes);
+        Page page = new Page(Math.min(options.limit(), maxEvents), pageBytes, ReadAllResponse.EVENTS_FIELD_NUMBER);
         ReadAllOptions chunk = options.limit(page.nextChunk());
         while (true) {
             AllSlice slice = store.readAll(chunk);
@@ -96,22 +97,24 @@ final class PageReader {
     private static final class Page {
         private final int maxEvents;
         private final int maxBytes;
+        private final int eventsField;
         private final RecordedEventEncoder encoder = new RecordedEventEncoder();
         private final List<byte[]> events = new ArrayList<>();
         private long bytes;
         private String stream;
         private long lastRevision;
 
-        Page(int maxEvents, int maxBytes) {
+        /** @param eventsField the answer's field number of its (repeated) events */
+        Page(int maxEvents, int maxBytes, int eventsField) {
             this.maxEvents = maxEvents;
             this.maxBytes = maxBytes;
+            this.eventsField = eventsField;
         }
 
         /** Adds {@code event}, or returns false when it would take the page over its bytes (never the first). */
         boolean add(RecordedEvent event) {
             byte[] encoded = encoder.encode(event);
-            // As a repeated field: tag (1 byte) + length varint + the message.
-            int size = 1 + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
+            int size = ReadWire.fieldBytes(eventsField, encoded);
             if (!events.isEmpty() && bytes + size > maxBytes) {
                 return false;
             }
