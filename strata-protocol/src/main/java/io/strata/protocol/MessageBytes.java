@@ -25,15 +25,31 @@ public final class MessageBytes {
             return stream.readAllBytes();
         }
         byte[] bytes = new byte[stream.available()];
+        readFully(stream, bytes, bytes.length);
+        return bytes;
+    }
+
+    /**
+     * The length of the whole message in {@code stream} when gRPC knows it and the bytes are still to be
+     * copied (not an array {@linkplain #stream handed on}), else -1.
+     */
+    static int lengthToCopy(InputStream stream) throws IOException {
+        if (stream instanceof Whole || !(stream instanceof KnownLength)) {
+            return -1;
+        }
+        return stream.available();
+    }
+
+    /** Reads {@code length} bytes of {@code stream} into the start of {@code into}. */
+    static void readFully(InputStream stream, byte[] into, int length) throws IOException {
         int read = 0;
-        while (read < bytes.length) {
-            int n = stream.read(bytes, read, bytes.length - read);
+        while (read < length) {
+            int n = stream.read(into, read, length - read);
             if (n < 0) {
-                throw new EOFException("the message ended after " + read + " of its " + bytes.length + " bytes");
+                throw new EOFException("the message ended after " + read + " of its " + length + " bytes");
             }
             read += n;
         }
-        return bytes;
     }
 
     /** {@code bytes} (a whole message, not to be changed) as gRPC hands a message on: with its length known. */
