@@ -26,6 +26,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The read pages ({@code ReadAll}, {@code ReadStream}) of a {@link StrataClient}, with read-ahead for
@@ -37,7 +38,8 @@ import java.util.function.ToIntFunction;
  *                │ no                                   │ failed, late or short: dropped         │
  *                └──────────────► blocking call ◄───────┴────────────────────────────────────────┘
  *   the answer of a sequential read (2nd in a row or more) arrives: full, with a next?
- *        ──► send the read of the next page (into the slot), then decode this one
+ *        ──► the read of the next page into the slot: the guess if it guessed right, else sent now
+ *        ──► page without gaps? guess the read after that one (same step) and send it; then decode this one
  * </pre>
  *
  * <p>Why: a catch-up reader (a projection rebuilding, W4) reads {@code $all} page after page, each from
@@ -73,10 +75,21 @@ import java.util.function.ToIntFunction;
  *       with what is left of the caller's deadline: the caller sees the exceptions a plain read gives.
  *       The caller's deadline counts from its read, as for a plain read; waiting for the prefetch and
  *       the call made after it together stay within it.</li>
- *   <li><b>Bounded.</b> One prefetched page per client, for both kinds of read, besides the page the
- *       caller is being given: the next read is sent only by the answer of a read someone is waiting for
- *       (or has taken), never by a prefetch still waiting for its reader. A new prefetch replaces
- *       (cancels) the one before. {@link #close()} cancels one in flight.</li>
+ *   <li><b>Two pages ahead where the next {@code from} can be guessed.</b> A page's {@code next} is known
+ *       only once its answer is in, so one prefetch at a time would leave the server one page to work on
+ *       while the client decodes. When a page held exactly {@code limit} places from its {@code from} to its
+ *       {@code next} (no event skipped: {@code $all} without a filter or {@code asOf}, a stream), the read
+ *       after the next one is guessed at the same step and sent too. A guess is only ever used as the
+ *       prefetch of exactly the read it guessed, once the page before it has shown that read to be the
+ *       next; a wrong one is cancelled, costing the server one page. W4 over gRPC (10 M events, server and
+ *       client sharing 2 cores, warmed up), three interleaved pairs one page → two pages ahead: 895,988 →
+ *       1,480,001, 869,162 → 1,306,348 and 880,554 → 1,009,234 events/s; with one page ahead the machine was
+ *       39 % idle ({@code docs/benchmarks.md}, tenth session).</li>
+ *   <li><b>Bounded.</b> At most two prefetched pages per client (the slot and the guess), for both kinds of
+ *       read, besides the page the caller is being given: the next read is sent only by the answer of a
+ *       read someone is waiting for (or has taken), never by a prefetch still waiting for its reader. A new
+ *       prefetch replaces (cancels) the one before, a new guess the guess before. A read whose call fails
+ *       drops the guess; {@link #close()} cancels both.</li>
  * </ul>
  *
  * <p>What a prefetched page cannot know: the {@code lastRevision} of a {@code ReadStream} page is the
@@ -90,8 +103,8 @@ import java.util.function.ToIntFunction;
  * prefetch's answer is decoded on a virtual thread, not on the network's event loop (a blocking read's is
  * decoded on the caller's thread), so a large page does not hold up the other calls of the connection.
  *
- * <p>This class is thread-safe: the sequential-read state, the slot and the state of each call are guarded
- * by one lock, held only to look at them and to start a call, never while waiting.
+ * <p>This class is thread-safe: the sequential-read state, the slot, the guess and the state of each call
+ * are guarded by one lock, held only to look at them and to start a call, never while waiting.
  */
 final class ReadAhead implements AutoCloseable {
     private final Channel channel;
@@ -105,10 +118,16 @@ final class ReadAhead implements AutoCloseable {
     private int sequentialRun;
     /** The prefetch no read has taken yet, answered or on its way; null when none. Guarded by {@link #lock}. */
     private Fetch<?, ?> slot;
+    /**
+     * The prefetch of the page after the slot's, sent from a guessed {@code from}; null when none. Guarded
+     * by {@link #lock}.
+     */
+    private Fetch<?, ?> guess;
     /** Guarded by {@link #lock}. */
     private boolean closed;
     private final LongAdder sent = new LongAdder();
     private final LongAdder sentOnArrival = new LongAdder();
+    private final LongAdder guessed = new LongAdder();
     private final LongAdder answered = new LongAdder();
     private final LongAdder used = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -125,10 +144,11 @@ final class ReadAhead implements AutoCloseable {
      * @param from        the read the same as {@code read} but from {@code next}
      * @param eventsField the field number of the answer's (repeated) events
      * @param nextField   the field number of the answer's {@code next}
+     * @param start       where a read starts (its {@code from})
      */
     record Pages<K, Q, R>(Supplier<MethodDescriptor<Q, R>> method, Function<K, Q> request, ToIntFunction<K> limit,
                           ToIntFunction<R> size, Function<R, OptionalLong> next, BiFunction<K, Long, K> from,
-                          int eventsField, int nextField) {
+                          int eventsField, int nextField, ToLongFunction<K> start) {
         boolean full(K read, R page) {
             return size.applyAsInt(page) >= limit.applyAsInt(read);
         }
@@ -137,6 +157,20 @@ final class ReadAhead implements AutoCloseable {
         K following(K read, R page) {
             OptionalLong after = next.apply(page);
             return after.isPresent() ? from.apply(read, after.getAsLong()) : null;
+        }
+
+        /**
+         * A guess at the read after {@code following}, when the page of {@code read} held exactly {@code limit}
+         * places (no event skipped, as in a scan of {@code $all} without a filter or of a stream): the same
+         * step again. Null when that page skipped some, or the guess would start before 0.
+         */
+        K guessAfter(K read, K following) {
+            long step = start.applyAsLong(following) - start.applyAsLong(read);
+            long guessed = start.applyAsLong(following) + step;
+            if (Math.abs(step) != limit.applyAsInt(read) || guessed < 0) {
+                return null;
+            }
+            return from.apply(following, guessed);
         }
     }
 
@@ -171,8 +205,11 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
-    /** What read-ahead did so far, for tests: a moment's view. */
-    record Counts(long sent, long sentOnArrival, long answered, long used, long dropped) {
+    /**
+     * What read-ahead did so far, for tests: a moment's view. {@code sent} counts every prefetch,
+     * {@code guessed} those of them sent from a guessed {@code from}.
+     */
+    record Counts(long sent, long sentOnArrival, long guessed, long answered, long used, long dropped) {
     }
 
     /**
@@ -215,7 +252,12 @@ final class ReadAhead implements AutoCloseable {
             // sends the read of the next, which the server serves while this one is decoded and worked on.
             fetch = new Fetch<>(pages, read, prefetch != null || run >= 2);
             fetch.claimed = true;
-            page = call(fetch, callDeadline);
+            try {
+                page = call(fetch, callDeadline);
+            } catch (RuntimeException e) {
+                dropGuess(); // the scan stops here, as far as anyone knows
+                throw e;
+            }
         }
         K following = pages.following(read, page);
         lock.lock();
@@ -224,7 +266,7 @@ final class ReadAhead implements AutoCloseable {
             if (fetch.leadsOn && !fetch.ledOn && following != null && pages.full(read, page) && !closed) {
                 // Normally sent as the answer came in; this is for an answer whose outline was not seen.
                 fetch.ledOn = true;
-                replaceSlot(send(pages, following));
+                sendFollowing(fetch, following);
             }
         } finally {
             lock.unlock();
@@ -239,20 +281,21 @@ final class ReadAhead implements AutoCloseable {
         try {
             closed = true;
             replaceSlot(null);
+            replaceGuess(null);
         } finally {
             lock.unlock();
         }
     }
 
     Counts counts() {
-        return new Counts(sent.sum(), sentOnArrival.sum(), answered.sum(), used.sum(), dropped.sum());
+        return new Counts(sent.sum(), sentOnArrival.sum(), guessed.sum(), answered.sum(), used.sum(), dropped.sum());
     }
 
-    /** Whether a prefetch (answered or not) waits for its read, for tests. */
+    /** Whether a prefetch (answered or not, guessed or not) waits for its read, for tests. */
     boolean holdsPrefetch() {
         lock.lock();
         try {
-            return slot != null;
+            return slot != null || guess != null;
         } finally {
             lock.unlock();
         }
@@ -275,12 +318,51 @@ final class ReadAhead implements AutoCloseable {
         slot = prefetch;
     }
 
+    private void replaceGuess(Fetch<?, ?> prefetch) {
+        if (guess != null) {
+            guess.answer.cancel(true);
+        }
+        guess = prefetch;
+    }
+
+    private void dropGuess() {
+        lock.lock();
+        try {
+            replaceGuess(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts the read of the page after {@code fetch}'s, {@code following}, in the slot: the guess, if it
+     * guessed right, else a new prefetch. Then guesses the read after that one and sends it. Returns how
+     * many calls it started. Under the lock.
+     */
+    private <K, R> int sendFollowing(Fetch<K, R> fetch, K following) {
+        int calls = 0;
+        if (guess != null && guess.read.equals(following)) {
+            Fetch<?, ?> guessedRight = guess;
+            guess = null;
+            replaceSlot(guessedRight);
+        } else {
+            replaceSlot(send(fetch.pages, following));
+            calls++;
+        }
+        K after = fetch.pages.guessAfter(fetch.read, following);
+        replaceGuess(after == null ? null : send(fetch.pages, after));
+        if (after != null) {
+            guessed.increment();
+            calls++;
+        }
+        return calls;
+    }
+
     /** Sends the read of the next page if {@code fetch}'s answer is in, full, has a next, and is claimed. Under the lock. */
     private <K, R> void leadOn(Fetch<K, R> fetch) {
         if (fetch.leadsOn && fetch.claimed && fetch.arrived && !fetch.ledOn && fetch.following != null && !closed) {
             fetch.ledOn = true;
-            sentOnArrival.increment();
-            replaceSlot(send(fetch.pages, fetch.following));
+            sentOnArrival.add(sendFollowing(fetch, fetch.following));
         }
     }
 

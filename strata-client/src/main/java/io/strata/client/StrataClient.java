@@ -207,23 +207,25 @@ public final class StrataClient implements EventStore {
             () -> ReadWire.readAllOneCall(EventStoreGrpc.getReadAllMethod()), ProtoMapping::toProto, ReadAllOptions::limit,
             slice -> slice.events().size(),
             slice -> slice.next().map(next -> OptionalLong.of(next.value())).orElse(OptionalLong.empty()),
-            ReadAllOptions::from, ReadAllResponse.EVENTS_FIELD_NUMBER, ReadAllResponse.NEXT_FIELD_NUMBER);
+            ReadAllOptions::from, ReadAllResponse.EVENTS_FIELD_NUMBER, ReadAllResponse.NEXT_FIELD_NUMBER,
+            ReadAllOptions::from);
 
     private static final ReadAhead.Pages<StreamRead, ReadStreamRequest, StreamSlice> STREAM_PAGES = new ReadAhead.Pages<>(
             () -> ReadWire.readStreamOneCall(EventStoreGrpc.getReadStreamMethod()),
             read -> ProtoMapping.toProto(read.stream(), read.options()), read -> read.options().limit(),
             slice -> slice.events().size(), StreamSlice::next,
             (read, next) -> new StreamRead(read.stream(), read.options().from(next)),
-            ReadStreamResponse.EVENTS_FIELD_NUMBER, ReadStreamResponse.NEXT_FIELD_NUMBER);
+            ReadStreamResponse.EVENTS_FIELD_NUMBER, ReadStreamResponse.NEXT_FIELD_NUMBER, read -> read.options().from());
 
     /**
      * {@inheritDoc}
      *
      * <p>One unary {@code ReadStream} call. A reader that pages through a stream (each read from the last
      * page's {@code next}, same options) has, from its third page on, the next page asked for as soon as
-     * this one arrives; a page read ahead is used only if full, and then holds exactly what a read made
-     * now would, except that its {@code lastRevision} is the stream's as of when it was read. See
-     * {@link ReadAhead} for the rules.
+     * this one arrives, and the page after it too (its {@code from} guessed: a stream's revisions have no
+     * gaps); a page read ahead is used only if full and exactly the read asked for, and then holds exactly
+     * what a read made now would, except that its {@code lastRevision} is the stream's as of when it was
+     * read. See {@link ReadAhead} for the rules.
      */
     @Override
     public StreamSlice readStream(String stream, ReadStreamOptions options) {
@@ -239,8 +241,10 @@ public final class StrataClient implements EventStore {
      * <p>One unary {@code ReadAll} call. A catch-up reader that pages through {@code $all} (each read from
      * the last page's {@code next}, same options) has, from its third page on, the next page asked for as
      * soon as this one arrives, so the server's scan of it and its transfer overlap the decoding of this
-     * page and the reader's work on it; a page read ahead is used only if full, and then holds exactly
-     * what a read made now would. See {@link ReadAhead} for the rules.
+     * page and the reader's work on it. When the pages skip no position (no filter, no {@code asOf}), the
+     * page after the next is asked for too, from a guessed {@code from}. A page read ahead is used only
+     * if full and exactly the read asked for, and then holds exactly what a read made now would. See
+     * {@link ReadAhead} for the rules.
      */
     @Override
     public AllSlice readAll(ReadAllOptions options) {

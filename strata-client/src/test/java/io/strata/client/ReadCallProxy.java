@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,8 @@ final class ReadCallProxy implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Function<Integer, Status> faults = call -> null;
     private volatile IntPredicate held = call -> false;
+    private volatile Predicate<Object> heldRequests = request -> false;
+    private volatile Function<Object, Status> requestFaults = request -> null;
 
     ReadCallProxy(String backendAddress) {
         this.backend = NettyChannelBuilder.forTarget(backendAddress).usePlaintext().build();
@@ -81,6 +84,16 @@ final class ReadCallProxy implements AutoCloseable {
         this.held = held;
     }
 
+    /** Holds the calls of the requests {@code held} picks, as {@link #hold(IntPredicate)} does. */
+    void holdRequests(Predicate<Object> held) {
+        this.heldRequests = held;
+    }
+
+    /** Fails the calls of the requests {@code faults} gives a status for, as {@link #fail} does. */
+    void failRequests(Function<Object, Status> faults) {
+        this.requestFaults = faults;
+    }
+
     void release() {
         released.countDown();
     }
@@ -93,7 +106,7 @@ final class ReadCallProxy implements AutoCloseable {
     private <R> void pass(Object request, Supplier<R> backendCall, StreamObserver<R> observer) {
         int call = calls.incrementAndGet();
         requests.add(request);
-        if (held.test(call)) {
+        if (held.test(call) || heldRequests.test(request)) {
             try {
                 while (!released.await(10, TimeUnit.MILLISECONDS)) {
                     if (Context.current().isCancelled()) {
@@ -107,6 +120,9 @@ final class ReadCallProxy implements AutoCloseable {
             }
         }
         Status fault = faults.apply(call);
+        if (fault == null) {
+            fault = requestFaults.apply(request);
+        }
         try {
             if (fault != null) {
                 observer.onError(fault.asRuntimeException());
