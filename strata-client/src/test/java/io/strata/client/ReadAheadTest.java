@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -302,6 +303,23 @@ class ReadAheadTest {
         assertThat(idsOf(store.readAll(fifth).events())).isEqualTo(ids.subList(80, 100));
         assertThat(counts(store).used()).isEqualTo(2);
         assertThat(proxy.requests().stream().filter(ProtoMapping.toProto(fifth)::equals)).hasSize(1);
+    }
+
+    @Test
+    void aGuessRepeatsAFullStepForwardsOrBackwardsAndNeverStartsBeforeZero() {
+        ReadAhead.Pages<ReadAllOptions, Object, Object> pages = new ReadAhead.Pages<>(null, read -> read,
+                ReadAllOptions::limit, page -> 0, page -> OptionalLong.empty(), ReadAllOptions::from, 1, 2,
+                ReadAllOptions::from);
+        ReadAllOptions forwards = ReadAllOptions.forwards().limit(20);
+        ReadAllOptions backwards = ReadAllOptions.backwards().limit(20);
+
+        assertThat(pages.guessAfter(forwards.from(40), forwards.from(60))).isEqualTo(forwards.from(80));
+        assertThat(pages.guessAfter(forwards.from(40), forwards.from(61))).isNull(); // the page skipped a place
+        assertThat(pages.guessAfter(forwards.from(40), forwards.from(59))).isNull();
+        assertThat(pages.guessAfter(backwards.from(79), backwards.from(59))).isEqualTo(backwards.from(39));
+        assertThat(pages.guessAfter(backwards.from(49), backwards.from(29))).isEqualTo(backwards.from(9));
+        assertThat(pages.guessAfter(backwards.from(39), backwards.from(19))).isNull(); // it would start at -1
+        assertThat(pages.guessAfter(backwards.from(Long.MAX_VALUE), backwards.from(999))).isNull(); // from the end
     }
 
     @Test
