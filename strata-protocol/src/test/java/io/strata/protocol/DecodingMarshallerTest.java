@@ -7,7 +7,6 @@ import io.strata.core.RecordedEvent;
 import io.strata.protocol.SubscriptionWire.Incoming;
 import io.strata.protocol.v1.SubscriptionMessage;
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class DecodingMarshallerTest {
             Incoming incoming = marshaller.parse(new KnownLengthStream(bytes));
 
             SubscriptionMessage expected = SubscriptionMessage.parseFrom(bytes);
-            List<RecordedEvent> expectedEvents = new ArrayList<>(ProtoMapping.eventsFromProto(expected.getEventsList()));
+            List<RecordedEvent> expectedEvents = ProtoMapping.eventsFromProto(expected.getEventsList());
             assertThat(incoming.caughtUp()).isEqualTo(expected.getCaughtUp());
             assertThat(incoming.events()).usingRecursiveFieldByFieldElementComparator()
                     .containsExactlyElementsOf(expectedEvents);
