@@ -22,6 +22,7 @@ public final class StoreConfig {
     private final Duration batchedFsyncInterval;
     private final int writeQueueCapacity;
     private final int pipelinedBatchBytes;
+    private final int syncSliceBytes;
     private final int preallocateBytes;
     private final boolean spareSegment;
     private final int cachedSegments;
@@ -40,6 +41,7 @@ public final class StoreConfig {
         this.batchedFsyncInterval = b.batchedFsyncInterval;
         this.writeQueueCapacity = b.writeQueueCapacity;
         this.pipelinedBatchBytes = b.pipelinedBatchBytes;
+        this.syncSliceBytes = b.syncSliceBytes;
         this.preallocateBytes = b.preallocateBytes;
         this.spareSegment = b.spareSegment;
         this.cachedSegments = b.cachedSegments;
@@ -106,6 +108,16 @@ public final class StoreConfig {
      */
     public int pipelinedBatchBytes() {
         return pipelinedBatchBytes;
+    }
+
+    /**
+     * In {@link Durability#FSYNC} mode, when the fsync thread is idle as the writer takes a batch, the
+     * writer hands it the batch's first appends once they hold at least this many bytes (and at least
+     * {@link #pipelinedBatchBytes()}), and writes the rest while that fsync runs (default 128 KiB; 0: never
+     * split a batch). Appends are never split. See ADR 0004.
+     */
+    public int syncSliceBytes() {
+        return syncSliceBytes;
     }
 
     /**
@@ -185,6 +197,7 @@ public final class StoreConfig {
         private Duration batchedFsyncInterval = Duration.ofMillis(10);
         private int writeQueueCapacity = 1 << 16;
         private int pipelinedBatchBytes = 64 << 10;
+        private int syncSliceBytes = 128 << 10;
         private int preallocateBytes = 1 << 20;
         private boolean spareSegment = true;
         private int cachedSegments = 2;
@@ -251,6 +264,14 @@ public final class StoreConfig {
                 throw new IllegalArgumentException("pipelinedBatchBytes must be 0 or more: " + bytes);
             }
             this.pipelinedBatchBytes = bytes;
+            return this;
+        }
+
+        public Builder syncSliceBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("syncSliceBytes must be 0 or more: " + bytes);
+            }
+            this.syncSliceBytes = bytes;
             return this;
         }
 

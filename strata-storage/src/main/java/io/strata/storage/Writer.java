@@ -282,6 +282,8 @@ final class Writer implements Runnable {
         List<AppendRequest> written = new ArrayList<>(batch.size());
         List<AppendResult> results = new ArrayList<>(batch.size());
         int appendsWritten = 0;
+        long encodedBytes = 0;
+        long sliceBytes = sliceBytes();
         boolean handOver = false;
         try {
             for (int r = 0; r < batch.size(); r++) {
@@ -303,6 +305,12 @@ final class Writer implements Runnable {
                     results.add(encode(request, head, recordedMicros));
                     written.add(request);
                     appendsWritten++;
+                    encodedBytes += request.recordBytes;
+                    if (encodedBytes >= sliceBytes && r + 1 < batch.size()) {
+                        // The rest is written while the syncer fsyncs this much (see sliceBytes()).
+                        carried.addAll(batch.subList(r + 1, batch.size()));
+                        break;
+                    }
                 } catch (StrataException e) {
                     request.future.completeExceptionally(e);
                 }
@@ -369,6 +377,24 @@ final class Writer implements Runnable {
         syncer.hand(new Syncer.WrittenBatch(written, results, segments, nextPosition, state.log.active().endAddress(),
                 lastRecordedMicros, streams, appends, sparseCandidates));
         checkpointIfFull();
+    }
+
+    /**
+     * How many bytes of this batch to write before handing them to an idle syncer, the rest waiting for
+     * the next turn; {@code Long.MAX_VALUE} for the whole batch. The syncer only gets work from this
+     * thread, so idle now means idle until this batch is handed over.
+     *
+     * <p>Design note: W3's 8 writers otherwise move in one convoy: all 8 appends are written, then
+     * fsync'd together, then all 8 writers build their next append while the disk and this thread wait.
+     * Handing over the first half starts its fsync while the second half is written, and its writers
+     * build their next appends meanwhile: two groups that take turns. W3 with 128 KiB slices: +10 % on
+     * average over eight interleaved pairs; 96 and 160 KiB gained less (ADR 0004, eleventh session).
+     */
+    private long sliceBytes() {
+        if (syncer == null || config.syncSliceBytes() == 0 || syncer.busy()) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(config.syncSliceBytes(), config.pipelinedBatchBytes()); // smaller would not be handed over
     }
 
     private void checkpointIfFull() {

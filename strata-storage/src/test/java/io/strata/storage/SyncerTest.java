@@ -18,9 +18,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +90,37 @@ class SyncerTest {
     }
 
     @Test
+    void anIdleSyncerFsyncsTheFirstSliceOfABatchWhileTheWriterWritesTheRest() throws Exception {
+        GatedFileIO io = new GatedFileIO();
+        List<Integer> appendsPerFsync = new CopyOnWriteArrayList<>();
+        StoreConfig config = StoreConfig.builder(dir).fileIO(io).preallocateBytes(0).spareSegment(false) // only records are written
+                .syncObserver((nanos, appends) -> appendsPerFsync.add(appends)).build();
+        assertThat(config.syncSliceBytes()).as("two of these events make a slice").isEqualTo(2 * config.pipelinedBatchBytes());
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(config)) {
+            List<CompletableFuture<AppendResult>> large = new ArrayList<>();
+            CompletableFuture<AppendResult> small;
+            io.holdNextLogFsync();
+            try {
+                small = store.appendAsync("s", ExpectedRevision.NO_STREAM, smallEvent()); // the writer fsyncs it itself
+                io.awaitHeldFsync();
+                for (String stream : List.of("a", "b", "c", "d")) { // queued behind it: the writer takes them as one batch
+                    large.add(store.appendAsync(stream, ExpectedRevision.NO_STREAM, event(stream)));
+                }
+                io.holdSecondWriteUntilAnFsyncBegins();
+            } finally {
+                io.releaseHeldFsync(null);
+            }
+            for (int i = 0; i < large.size(); i++) {
+                assertThat(large.get(i).get(10, TimeUnit.SECONDS).firstPosition().value()).isEqualTo(i + 1);
+            }
+            assertThat(small.get(10, TimeUnit.SECONDS).firstPosition().value()).isZero();
+            assertThat(io.secondWriteWaitedForAnFsync).as("the rest was written only once the first slice's fsync had begun").isTrue();
+            assertThat(appendsPerFsync).as("the writer's own fsync, the first slice's, the rest's").containsExactly(1, 2, 2);
+            assertThat(store.readAll(ReadAllOptions.forwards()).events()).extracting(e -> e.stream()).containsExactly("s", "a", "b", "c", "d");
+        }
+    }
+
+    @Test
     void anFsyncErrorFailsTheBatchWaitingBehindItAndEverythingAfter() throws Exception {
         GatedFileIO io = new GatedFileIO();
         EmbeddedEventStore store = EmbeddedEventStore.open(StoreConfig.builder(dir).fileIO(io).build());
@@ -144,6 +177,9 @@ class SyncerTest {
         private final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicReference<IOException> failure = new AtomicReference<>();
+        private volatile AtomicInteger writesToGate;
+        private final CountDownLatch fsyncBegun = new CountDownLatch(1);
+        volatile boolean secondWriteWaitedForAnFsync;
 
         GatedFileIO() {
             super(FileIO.standard());
@@ -155,6 +191,11 @@ class SyncerTest {
 
         void awaitHeldFsync() throws InterruptedException {
             assertThat(held.await(10, TimeUnit.SECONDS)).as("an fsync of the log began").isTrue();
+        }
+
+        /** From now on, the second write of the log waits (up to 10 s) until an fsync of the log has begun. */
+        void holdSecondWriteUntilAnFsyncBegins() {
+            writesToGate = new AtomicInteger(2);
         }
 
         void releaseHeldFsync(IOException error) {
@@ -175,12 +216,24 @@ class SyncerTest {
 
             @Override
             public void write(ByteBuffer source, long position) throws IOException {
+                AtomicInteger gate = writesToGate;
+                if (gate != null && gate.decrementAndGet() == 0) {
+                    try {
+                        secondWriteWaitedForAnFsync = fsyncBegun.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while held", e);
+                    }
+                }
                 super.write(source, position);
                 logWrites.incrementAndGet();
             }
 
             @Override
             public void force() throws IOException {
+                if (writesToGate != null) {
+                    fsyncBegun.countDown();
+                }
                 CountDownLatch armed = holdArmed;
                 if (armed != null && armed.getCount() > 0) {
                     armed.countDown();
