@@ -35,9 +35,11 @@ import io.strata.core.RecordedEvent;
  *       a one-event append); {@link #HAS_VALID_TIME}; {@link #CLIENT_ID} when the writer supplied the
  *       event id (only those are indexed for idempotence).</li>
  *   <li>{@code ctLn}: content-type length; 0 means {@code application/json}.</li>
- *   <li>{@code chain hash}: SHA-256(previous record's chain hash ‖ bytes 8 … 32 ‖ SHA-256(bytes 33 …
- *       end of data)); see {@link ChainHasher}. The first record of the log chains from 32 zero
- *       bytes. Changing, removing or reordering any record breaks the chain at that record.</li>
+ *   <li>{@code chain hash}: on an append's last record ({@link #BATCH_LAST}), the append's link:
+ *       SHA-256(the previous append's link ‖ for each of its records: bytes 8 … 32 ‖ SHA-256(bytes
+ *       33 … end of data)); on its other records, that record's own SHA-256(bytes 33 … end of data).
+ *       See {@link ChainHasher}. The first append of the log chains from 32 zero bytes. Changing,
+ *       removing or reordering any record breaks the chain at that record or at the end of its append.</li>
  * </ul>
  *
  * <p>This class is stateless and thread-safe.
@@ -106,8 +108,8 @@ final class RecordFormat {
     }
 
     /**
-     * Writes one record at the buffer's position from its pre-encoded body and body digest, linking
-     * it onto {@code hasher}'s chain and computing its CRC.
+     * Writes one record at the buffer's position from its pre-encoded body and body digest, adding it
+     * to {@code hasher}'s link of its append (which the append's last record stores) and computing its CRC.
      */
     static void write(ByteBuffer out, long position, long revision, long recordedMicros, byte flags,
                       byte[] body, byte[] bodyDigest, ChainHasher hasher) {
@@ -119,8 +121,13 @@ final class RecordFormat {
         out.putLong(recordedMicros);
         out.put(flags);
         out.put(body);
-        hasher.link(out, start, bodyDigest);
-        hasher.writeCurrent(out);
+        hasher.add(out, start, bodyDigest);
+        if ((flags & BATCH_LAST) != 0) {
+            hasher.finishAppend();
+            hasher.writeCurrent(out);
+        } else {
+            out.put(bodyDigest);
+        }
         CRC32C crc = new CRC32C();
         crc.update(out.array(), out.arrayOffset() + start + PREFIX_BYTES, out.position() - start - PREFIX_BYTES);
         out.putInt(start + 4, (int) crc.getValue());

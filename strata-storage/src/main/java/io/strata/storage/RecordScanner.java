@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Walks the records of one segment from an offset, checking each one's framing, CRC, position
- * (one more than the previous) and hash-chain link, until the end or the first bad record. Shared by
+ * (one more than the previous), its place in an append, and the hash chain (each record's body digest,
+ * each append's link at its last record), until the end or the first bad record. Shared by
  * recovery and {@code strata verify}, so both judge a record the same way.
  *
  * <p>This class is not thread-safe.
@@ -30,6 +31,8 @@ final class RecordScanner {
     private final ChainHasher hasher;
     private final int maxRecordBytes;
     private long nextPosition;
+    /** The position of the first record of the append being scanned, or -1 between appends. */
+    private long appendFirstPosition = -1;
     private ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
 
     RecordScanner(long nextPosition, byte[] previousHash, int maxRecordBytes) {
@@ -43,6 +46,7 @@ final class RecordScanner {
         return nextPosition;
     }
 
+    /** The link of the last whole append scanned (or the one given to start from). */
     byte[] chainHash() {
         return hasher.current();
     }
@@ -99,14 +103,45 @@ final class RecordScanner {
             return new Problem(segment, fileOffset, nextPosition, "found position " + position
                     + " where " + nextPosition + " belongs (a record was removed or reordered)");
         }
+        byte flags = RecordFormat.flags(chunk, inChunk);
+        boolean first = (flags & RecordFormat.BATCH_FIRST) != 0;
+        if (first == appendFirstPosition >= 0) {
+            String reason = first
+                    ? "an append begins here before the one at position " + appendFirstPosition + " ended"
+                    : "a record outside any append";
+            abandonAppend();
+            return new Problem(segment, fileOffset, nextPosition, reason + " (a record was removed or reordered)");
+        }
+        if (first) {
+            appendFirstPosition = position;
+        }
+        byte[] bodyDigest = hasher.bodyDigestOf(chunk, inChunk);
+        ByteBuffer stored = RecordFormat.chainHash(chunk, inChunk);
+        hasher.add(chunk, inChunk, bodyDigest);
+        if ((flags & RecordFormat.BATCH_LAST) == 0) {
+            if (!stored.equals(ByteBuffer.wrap(bodyDigest))) {
+                abandonAppend();
+                return new Problem(segment, fileOffset, nextPosition, "body digest mismatch (this record's event was changed)");
+            }
+            return null;
+        }
         byte[] before = hasher.current();
-        hasher.linkRecord(chunk, inChunk);
-        if (!hasher.currentEquals(RecordFormat.chainHash(chunk, inChunk))) {
+        hasher.finishAppend();
+        long appendFirst = appendFirstPosition;
+        appendFirstPosition = -1;
+        if (!hasher.currentEquals(stored)) {
             hasher.reset(before);
-            return new Problem(segment, fileOffset, nextPosition, "hash chain broken (this record, or one before it, "
+            return new Problem(segment, fileOffset, nextPosition, "hash chain broken at the end of the append of positions "
+                    + appendFirst + "–" + position + " (this record, a header in the append, or a record before it "
                     + "was changed, removed or reordered)");
         }
         return null;
+    }
+
+    /** Forgets the append being scanned: the chain stays at the link before it. */
+    private void abandonAppend() {
+        hasher.abandonAppend();
+        appendFirstPosition = -1;
     }
 
     /**

@@ -38,7 +38,7 @@ final class Segment implements AutoCloseable {
     static final String SUFFIX = ".log";
     private static final byte[] MAGIC = "STRATSEG".getBytes(StandardCharsets.US_ASCII);
     /** Version 2: the record layout of RecordFormat with flags at byte 32 and the two-level chain hash. */
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     /** Written from, a chunk at a time, to zero-fill ahead (direct: the channel writes it without a copy). */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
 
