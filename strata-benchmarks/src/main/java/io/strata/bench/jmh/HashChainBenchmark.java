@@ -21,6 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * 300-byte record) against per-batch SHA-256 (previous hash + 100 records, one digest). Both scores
  * are nanoseconds <em>per record</em>, so they compare directly; the gap is the cost of finishing a
  * digest per record, to weigh against per-record tamper evidence.
+ *
+ * <p>The writer's part of the chain as built (ADR 0011), also per record: {@code linkPerRecord} is the
+ * link of format version 2 (previous link ‖ 25 log-assigned bytes ‖ 32-byte body digest, finished per
+ * record), {@code linkPerAppendOf100} the link of version 3 (the same 57 bytes per record of an append
+ * of 100, finished once).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,6 +80,35 @@ public class HashChainBenchmark {
         sha256.update(previous);
         for (byte[] record : records) {
             sha256.update(record);
+        }
+        sha256.digest(previous, 0, 32);
+        return previous;
+    }
+
+    private final byte[] logAssigned = new byte[25];
+    private final byte[] bodyDigest = new byte[32];
+
+    /** Format version 2: one link per record, over 89 bytes. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte[] linkPerRecord() throws Exception {
+        for (int i = 0; i < BATCH; i++) {
+            sha256.update(previous);
+            sha256.update(logAssigned);
+            sha256.update(bodyDigest);
+            sha256.digest(previous, 0, 32);
+        }
+        return previous;
+    }
+
+    /** Format version 3: one link per append of 100 records, 57 bytes per record. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte[] linkPerAppendOf100() throws Exception {
+        sha256.update(previous);
+        for (int i = 0; i < BATCH; i++) {
+            sha256.update(logAssigned);
+            sha256.update(bodyDigest);
         }
         sha256.digest(previous, 0, 32);
         return previous;
