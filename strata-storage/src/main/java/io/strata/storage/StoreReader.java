@@ -158,7 +158,13 @@ final class StoreReader {
             address = addressAtOrBefore(scanFrom);
         }
         long committedNextPosition = state.committedNextPosition();
-        Log.Cursor cursor = state.log.cursor(address, state.committedEndAddress());
+        try (Log.Cursor cursor = state.log.cursor(address, state.committedEndAddress())) {
+            return scanForward(cursor, scanFrom, next, limit, filter, cutoff, committedNextPosition, out);
+        }
+    }
+
+    private ScanResult scanForward(Log.Cursor cursor, long scanFrom, long next, int limit, EventFilter filter, long cutoff,
+                                   long committedNextPosition, List<RecordedEvent> out) {
         int scanned = 0;
         int offset;
         while (next <= cutoff && out.size() < limit && scanned < SCAN_BUDGET) {
@@ -197,20 +203,21 @@ final class StoreReader {
             long lo = Math.max(0, hi - window + 1);
             List<RecordedEvent> matches = new ArrayList<>();
             List<Long> positions = new ArrayList<>();
-            Log.Cursor cursor = state.log.cursor(addressAtOrBefore(lo), state.committedEndAddress());
-            int offset;
-            while ((offset = cursor.next()) >= 0) {
-                ByteBuffer buf = cursor.buffer();
-                long position = RecordFormat.position(buf, offset);
-                if (position < lo) {
-                    continue;
-                }
-                if (position > hi) {
-                    break;
-                }
-                if (filter.isAll() || filter.matches(RecordFormat.stream(buf, offset), RecordFormat.type(buf, offset))) {
-                    matches.add(RecordFormat.decode(buf, offset));
-                    positions.add(position);
+            try (Log.Cursor cursor = state.log.cursor(addressAtOrBefore(lo), state.committedEndAddress())) {
+                int offset;
+                while ((offset = cursor.next()) >= 0) {
+                    ByteBuffer buf = cursor.buffer();
+                    long position = RecordFormat.position(buf, offset);
+                    if (position < lo) {
+                        continue;
+                    }
+                    if (position > hi) {
+                        break;
+                    }
+                    if (filter.isAll() || filter.matches(RecordFormat.stream(buf, offset), RecordFormat.type(buf, offset))) {
+                        matches.add(RecordFormat.decode(buf, offset));
+                        positions.add(position);
+                    }
                 }
             }
             Collections.reverse(matches);
@@ -254,15 +261,16 @@ final class StoreReader {
         } else {
             address = addressAtOrBefore(0);
         }
-        Log.Cursor cursor = state.log.cursor(address, state.committedEndAddress());
-        int offset;
-        while ((offset = cursor.next()) >= 0) {
-            ByteBuffer buf = cursor.buffer();
-            long position = RecordFormat.position(buf, offset);
-            if (position > last || RecordFormat.recordedMicros(buf, offset) > micros) {
-                break;
+        try (Log.Cursor cursor = state.log.cursor(address, state.committedEndAddress())) {
+            int offset;
+            while ((offset = cursor.next()) >= 0) {
+                ByteBuffer buf = cursor.buffer();
+                long position = RecordFormat.position(buf, offset);
+                if (position > last || RecordFormat.recordedMicros(buf, offset) > micros) {
+                    break;
+                }
+                found = position;
             }
-            found = position;
         }
         return found;
     }
