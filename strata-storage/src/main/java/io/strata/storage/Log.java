@@ -20,7 +20,7 @@ final class Log {
     private static final int FIRST_READ_BYTES = 1024;
 
     /** Whole chunks kept for the next cursors: enough for a few concurrent catch-up reads (2 MiB). */
-    static final int KEPT_CHUNKS = 8;
+    private static final int KEPT_CHUNKS = 8;
 
     private volatile Segment[] segments;
     private final int maxRecordBytes;
