@@ -11,9 +11,7 @@ import io.strata.core.StoreUnavailableException;
 import io.strata.core.StrataException;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
-import io.strata.protocol.SubscriptionWire;
 import io.strata.protocol.SubscriptionWire.Incoming;
-import io.strata.protocol.v1.SubscriptionMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -72,14 +70,15 @@ final class RemoteSubscription<Q> implements Subscription {
     /**
      * Starts the call and returns once the server has taken it (so that an append made after this
      * returns is seen by a subscription from the end), or throws what the server refused it with.
+     * {@code method} is a subscribe method as this one call receives it ({@code SubscriptionWire.receivingOneCall}).
      */
-    static <Q> RemoteSubscription<Q> open(Channel channel, MethodDescriptor<Q, SubscriptionMessage> method,
+    static <Q> RemoteSubscription<Q> open(Channel channel, MethodDescriptor<Q, Incoming> method,
                                           CallOptions options, Q request, SubscriptionListener listener,
                                           ClientErrors errors, Duration startDeadline,
                                           Consumer<RemoteSubscription<?>> onStart,
                                           Consumer<RemoteSubscription<?>> onEnd) {
         RemoteSubscription<Q> subscription = new RemoteSubscription<>(
-                channel.newCall(SubscriptionWire.receivingOneCall(method), options), listener, errors, onEnd);
+                channel.newCall(method, options), listener, errors, onEnd);
         onStart.accept(subscription);
         subscription.start(request);
         subscription.awaitAccepted(startDeadline);

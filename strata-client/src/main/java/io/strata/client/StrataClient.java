@@ -19,8 +19,10 @@ import io.strata.core.StoreUnavailableException;
 import io.strata.core.StreamSlice;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
+import io.strata.protocol.DecodedEventCache;
 import io.strata.protocol.ProtoMapping;
 import io.strata.protocol.ReadWire;
+import io.strata.protocol.SubscriptionWire;
 import io.strata.protocol.v1.EventStoreGrpc;
 import io.strata.protocol.v1.InfoRequest;
 import io.strata.protocol.v1.ReadAllRequest;
@@ -75,6 +77,8 @@ public final class StrataClient implements EventStore {
     private final AppendStreams appends;
     private final ReadAhead reads;
     private final Set<RemoteSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Subscriptions that receive the same event decode it once between them. */
+    private final DecodedEventCache decodedEvents = new DecodedEventCache();
     private final Set<Publisher> publishers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -288,8 +292,8 @@ public final class StrataClient implements EventStore {
         // Listener calls run on virtual threads (gRPC keeps them in order per call), never on the event
         // loop: a listener may block, or call this client, without stalling other calls.
         CallOptions options = CallOptions.DEFAULT.withExecutor(subscriptionExecutor);
-        return RemoteSubscription.open(channel, method, options, request, listener, errors, deadline,
-                subscriptions::add, subscriptions::remove);
+        return RemoteSubscription.open(channel, SubscriptionWire.receivingOneCall(method, decodedEvents), options,
+                request, listener, errors, deadline, subscriptions::add, subscriptions::remove);
     }
 
     // ---- closing

@@ -12,6 +12,7 @@ import io.strata.core.ExpectedRevision;
 import io.strata.core.Futures;
 import io.strata.core.InvalidRequestException;
 import io.strata.core.ReadAllOptions;
+import io.strata.core.RecordedEvent;
 import io.strata.core.StoreUnavailableException;
 import io.strata.core.TooLargeException;
 import java.nio.file.Path;
@@ -102,6 +103,30 @@ class StrataClientTest {
                 last = last.thenCompose(r -> publisher.publish("s-1", ExpectedRevision.exactly(r.lastRevision()), event()));
             }
             assertThat(Futures.join(last).lastRevision()).isEqualTo(20);
+        }
+    }
+
+    /** Subscriptions of one client that receive the same events decode them once ({@code DecodedEventCache}). */
+    @Test
+    void subscriptionsOfOneClientShareTheEventsTheyBothReceive() {
+        served = ServedClient.start(tempDir, config -> config);
+        CollectingListener toAll = new CollectingListener();
+        CollectingListener toStream = new CollectingListener();
+        served.subscribeToAll(ReadAllOptions.START, EventFilter.ALL, toAll);
+        served.subscribeToStream("shared-1", 0, toStream);
+        toAll.awaitCaughtUp();
+        toStream.awaitCaughtUp();
+
+        for (int i = 0; i < 5; i++) {
+            served.append("shared-1", ExpectedRevision.ANY, List.of(EventData.json("E" + i, ("{\"n\":" + i + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+
+        List<RecordedEvent> live = toStream.awaitEvents(5).events();
+        List<RecordedEvent> all = toAll.awaitEvents(5).events();
+        assertThat(live).hasSize(5).extracting(RecordedEvent::type).containsExactly("E0", "E1", "E2", "E3", "E4");
+        for (int i = 0; i < 5; i++) {
+            assertThat(all.get(i)).as("event %d", i).isSameAs(live.get(i));
         }
     }
 

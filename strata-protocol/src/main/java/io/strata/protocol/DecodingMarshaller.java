@@ -25,13 +25,19 @@ final class DecodingMarshaller<T> implements MethodDescriptor.Marshaller<T> {
         T read(CodedInputStream in, RecordedEventDecoder decoder) throws IOException;
     }
 
-    private final RecordedEventDecoder decoder = new RecordedEventDecoder();
+    private final RecordedEventDecoder decoder;
     private final Reader<T> reader;
     private final String what;
     private byte[] kept = new byte[0];
 
     /** @param what the message, for errors: "a subscription message" */
     DecodingMarshaller(Reader<T> reader, String what) {
+        this(reader, what, null);
+    }
+
+    /** One whose events are looked up in, and kept for other calls in, {@code shared} (may be null). */
+    DecodingMarshaller(Reader<T> reader, String what, DecodedEventCache shared) {
+        this.decoder = new RecordedEventDecoder(shared);
         this.reader = reader;
         this.what = what;
     }
@@ -58,12 +64,15 @@ final class DecodingMarshaller<T> implements MethodDescriptor.Marshaller<T> {
     private CodedInputStream input(InputStream stream) throws IOException {
         int length = MessageBytes.lengthToCopy(stream);
         if (length < 0 || length > KEPT_BUFFER_BYTES) {
-            return CodedInputStream.newInstance(MessageBytes.read(stream));
+            byte[] whole = MessageBytes.read(stream);
+            decoder.readingFrom(whole, 0, whole.length);
+            return CodedInputStream.newInstance(whole);
         }
         if (kept.length < length) {
             kept = new byte[Math.min(KEPT_BUFFER_BYTES, Math.max(length, 2 * kept.length))];
         }
         MessageBytes.readFully(stream, kept, length);
+        decoder.readingFrom(kept, 0, length);
         return CodedInputStream.newInstance(kept, 0, length);
     }
 }

@@ -39,7 +39,9 @@ import java.util.UUID;
  * message depth cannot be raised from outside protobuf; and a varint over ten bytes read from an
  * {@code InputStream}, which protobuf itself accepts or rejects depending on where its buffer's refills fall.
  *
- * <p>{@code data} and {@code metadata} are new arrays of their own; an empty one may be shared.
+ * <p>{@code data} and {@code metadata} are new arrays of their own; an empty one may be shared. With a
+ * {@link DecodedEventCache}, an event whose exact bytes another decoder of the same client read lately is
+ * that decoder's event, arrays included (as {@link RecordedEvent} allows).
  *
  * <p>Not thread-safe: one decoder per subscription or call, whose messages are decoded one at a time.
  */
@@ -95,7 +97,30 @@ public final class RecordedEventDecoder {
     private byte[] data;
     private byte[] metadata;
 
+    /** Events shared with the client's other subscriptions, or null. */
+    private final DecodedEventCache shared;
+    /** The array the current input reads, where it starts, and where its message ends; null when unknown. */
+    private byte[] source;
+    private int sourceStart;
+    private int sourceEnd;
+
     public RecordedEventDecoder() {
+        this(null);
+    }
+
+    /** A decoder that looks up and keeps the events it reads with {@link #readEvent} in {@code shared}. */
+    public RecordedEventDecoder(DecodedEventCache shared) {
+        this.shared = shared;
+    }
+
+    /**
+     * The next input handed to {@link #readEvent} is a {@link CodedInputStream} over {@code array[start, end)},
+     * made at {@code start}: events may then be looked up in the shared cache by their bytes.
+     */
+    void readingFrom(byte[] array, int start, int end) {
+        source = array;
+        sourceStart = start;
+        sourceEnd = end;
     }
 
     /**
@@ -104,11 +129,24 @@ public final class RecordedEventDecoder {
      */
     public RecordedEvent readEvent(CodedInputStream in) throws IOException {
         int length = readLength(in);
+        int start = source == null ? -1 : sourceStart + in.getTotalBytesRead();
+        boolean cacheable = shared != null && start >= 0 && length >= 0 && length <= sourceEnd - start;
+        if (cacheable) {
+            RecordedEvent known = shared.find(source, start, length);
+            if (known != null) {
+                in.skipRawBytes(length);
+                return known;
+            }
+        }
         in.checkRecursionLimit();
         int outerLimit = in.pushLimit(length);
         readBody(in);
         in.popLimit(outerLimit);
-        return event();
+        RecordedEvent event = event();
+        if (cacheable) {
+            shared.keep(source, start, length, event);
+        }
+        return event;
     }
 
     /** Decodes a whole {@code RecordedEvent} message, as {@code RecordedEvent.parseFrom(body)} would parse it. */

@@ -86,11 +86,13 @@ public final class SubscriptionWire {
 
     /**
      * {@code method} as one client call receives it: {@link Incoming} messages, decoded by a decoder of
-     * this descriptor's own. A call parses its messages one at a time, so use one descriptor per call.
+     * this descriptor's own, which shares the events it decodes with the client's other calls through
+     * {@code shared} (null: with none). A call parses its messages one at a time, so use one descriptor per call.
      */
-    public static <Q> MethodDescriptor<Q, Incoming> receivingOneCall(MethodDescriptor<Q, SubscriptionMessage> method) {
+    public static <Q> MethodDescriptor<Q, Incoming> receivingOneCall(MethodDescriptor<Q, SubscriptionMessage> method,
+                                                                     DecodedEventCache shared) {
         return method.toBuilder(method.getRequestMarshaller(),
-                new DecodingMarshaller<>(SubscriptionWire::incoming, "a subscription message")).build();
+                new DecodingMarshaller<>(SubscriptionWire::incoming, "a subscription message", shared)).build();
     }
 
     private static Incoming incoming(CodedInputStream in, RecordedEventDecoder decoder) throws IOException {

@@ -31,7 +31,7 @@ class ReadWireTest {
 
             AllSlice expected = ProtoMapping.fromProto(response);
             assertThat(slice.next()).isEqualTo(expected.next()).isEqualTo(next);
-            assertThat(slice.events()).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(expected.events());
+            assertThat(slice.events()).containsExactlyElementsOf(expected.events());
         }
     }
 
@@ -46,8 +46,7 @@ class ReadWireTest {
             assertThat(slice.stream()).isEqualTo("order-1");
             assertThat(slice.lastRevision()).isEqualTo(41);
             assertThat(slice.next()).isEqualTo(next);
-            assertThat(slice.events()).usingRecursiveFieldByFieldElementComparator()
-                    .containsExactlyElementsOf(ProtoMapping.fromProto(response).events());
+            assertThat(slice.events()).containsExactlyElementsOf(ProtoMapping.fromProto(response).events());
         }
     }
 

@@ -45,8 +45,7 @@ class SubscriptionWireTest {
 
         SubscriptionMessage parsed = SubscriptionMessage.parseFrom(drained.toByteArray());
         assertThat(parsed.getCaughtUp()).isTrue();
-        assertThat(ProtoMapping.eventsFromProto(parsed.getEventsList())).usingRecursiveFieldByFieldElementComparator()
-                .containsExactlyElementsOf(events);
+        assertThat(ProtoMapping.eventsFromProto(parsed.getEventsList())).containsExactlyElementsOf(events);
         assertThat(drained.size()).isEqualTo(written).isEqualTo(announced).isEqualTo(parsed.getSerializedSize());
     }
 
@@ -86,7 +85,7 @@ class SubscriptionWireTest {
         Incoming incoming = receiving().parseResponse(new ByteArrayInputStream(message.toByteArray()));
 
         assertThat(incoming.caughtUp()).isTrue();
-        assertThat(incoming.events()).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(events);
+        assertThat(incoming.events()).containsExactlyElementsOf(events);
     }
 
     @Test
@@ -98,12 +97,12 @@ class SubscriptionWireTest {
             Incoming incoming = receiving.parseResponse(SERVING.streamResponse(outgoing(events, caughtUp)));
 
             assertThat(incoming.caughtUp()).isEqualTo(caughtUp);
-            assertThat(incoming.events()).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(events);
+            assertThat(incoming.events()).containsExactlyElementsOf(events);
         }
     }
 
     private static MethodDescriptor<SubscribeToAllRequest, Incoming> receiving() {
-        return SubscriptionWire.receivingOneCall(EventStoreGrpc.getSubscribeToAllMethod());
+        return SubscriptionWire.receivingOneCall(EventStoreGrpc.getSubscribeToAllMethod(), null);
     }
 
     private static byte[] drain(InputStream stream) throws IOException {

@@ -1,0 +1,72 @@
+package io.strata.protocol;
+
+import io.strata.core.RecordedEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Events a client decoded lately, kept with their bytes on the wire, so that the same bytes received
+ * by another of its subscriptions are not decoded again but answered with the same {@link RecordedEvent}
+ * (which may be shared: see its documentation). The server sends every subscriber of an event the very
+ * same bytes ({@link SubscriptionWire}), so a process whose subscriptions overlap decodes each event
+ * once, however many of them receive it.
+ *
+ * <p>Why: in W6 over gRPC (100 subscriptions in one client, 1 M deliveries/s) decoding every copy was
+ * the largest share of the client's CPU-time samples (see {@code docs/benchmarks.md}, twelfth session).
+ *
+ * <p>Direct-mapped: an event's slot follows from a few of its bytes, and a newer event whose bytes lead
+ * to the same slot takes it. A hit is an exact comparison of all the bytes, never of a hash, so an
+ * answer is always the decoding of exactly those bytes. Only events of up to {@link #MAX_CACHED_BYTES}
+ * are kept, so the cache holds at most {@link #SLOTS} such events (~3 MiB with 256-byte payloads,
+ * at most ~9 MiB).
+ *
+ * <p>Thread-safe without locks: a slot holds an immutable {@link Entry}, whose final fields make it safe
+ * to read from any thread; two subscriptions racing to fill a slot only lose one of the two.
+ */
+public final class DecodedEventCache {
+    /** 4,096 slots hold the last ~0.4 s of W6's 10,000 events/s; a subscriber that far behind decodes its own. */
+    static final int SLOTS = 1 << 12;
+    private static final int SLOT_BITS = 12;
+    /** Larger events are decoded per subscription: a few of them would otherwise pin megabytes. */
+    static final int MAX_CACHED_BYTES = 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private record Entry(byte[] encoded, RecordedEvent event) {
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    /** The event decoded from {@code source[from, from + length)}, when that exact encoding is still kept. */
+    RecordedEvent find(byte[] source, int from, int length) {
+        if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
+            return null;
+        }
+        Entry entry = slots[slot(source, from, length)];
+        if (entry != null && Arrays.equals(entry.encoded, 0, entry.encoded.length, source, from, from + length)) {
+            return entry.event;
+        }
+        return null;
+    }
+
+    /** Keeps {@code event}, just decoded from {@code source[from, from + length)}, for other subscriptions. */
+    void keep(byte[] source, int from, int length, RecordedEvent event) {
+        if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
+            return;
+        }
+        slots[slot(source, from, length)] = new Entry(Arrays.copyOfRange(source, from, from + length), event);
+    }
+
+    /**
+     * The slot of an encoding, from its length and two 8-byte words: one near the start, which in an event
+     * as our server encodes it (id first, as 36 characters) falls on the id's last, random hex digits,
+     * and the last word. Other bytes only decide which events share a slot, never an answer.
+     */
+    private static int slot(byte[] source, int from, int length) {
+        long near = (long) LONGS.get(source, from + Math.min(30, length - Long.BYTES));
+        long last = (long) LONGS.get(source, from + length - Long.BYTES);
+        long mixed = (near ^ Long.rotateLeft(last, 29) ^ length) * 0x9E3779B97F4A7C15L; // Fibonacci hashing:
+        return (int) (mixed >>> (Long.SIZE - SLOT_BITS)); // the product's top bits depend on all of its input
+    }
+}
