@@ -53,6 +53,8 @@ final class DecodingMarshaller<T> implements MethodDescriptor.Marshaller<T> {
             return reader.read(input(stream), decoder);
         } catch (IOException e) {
             throw new UncheckedIOException(what + " that does not parse: " + e.getMessage(), e);
+        } finally {
+            decoder.readingFrom(null, 0, 0); // no event may be looked up in bytes of a message read before
         }
     }
 

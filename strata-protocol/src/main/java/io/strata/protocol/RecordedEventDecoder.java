@@ -108,8 +108,11 @@ public final class RecordedEventDecoder {
         this(null);
     }
 
-    /** A decoder that looks up and keeps the events it reads with {@link #readEvent} in {@code shared}. */
-    public RecordedEventDecoder(DecodedEventCache shared) {
+    /**
+     * A decoder that looks up and keeps the events it reads with {@link #readEvent} in {@code shared}, for
+     * inputs announced with {@link #readingFrom} ({@link DecodingMarshaller} does).
+     */
+    RecordedEventDecoder(DecodedEventCache shared) {
         this.shared = shared;
     }
 
