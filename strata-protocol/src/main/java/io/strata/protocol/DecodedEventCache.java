@@ -14,7 +14,7 @@ import java.util.Arrays;
  * once, however many of them receive it.
  *
  * <p>Why: in W6 over gRPC (100 subscriptions in one client, 1 M deliveries/s) decoding every copy was
- * the largest share of the client's CPU-time samples (see {@code docs/benchmarks.md}, twelfth session).
+ * the largest share of the client's CPU-time samples (see {@code docs/benchmarks.md}, twelfth session, and ADR 0012).
  *
  * <p>Direct-mapped: an event's slot follows from a few of its bytes, and a newer event whose bytes lead
  * to the same slot takes it. A hit is an exact comparison of all the bytes, never of a hash, so an
