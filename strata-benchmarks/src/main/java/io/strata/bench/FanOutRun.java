@@ -44,7 +44,7 @@ public final class FanOutRun {
     private final Consumer<String> say;
     private final int rate;
     private final long measureEvents;
-    /** The first measured event's number, once the warm-up is over; read by the listeners. */
+    /** The first measured event's number, once the warm-up is over. */
     private final AtomicLong firstMeasured = new AtomicLong(Long.MAX_VALUE);
     private final long origin = System.nanoTime();
     private final List<FanOutListener> listeners = new ArrayList<>(); // all added before the writer starts
@@ -64,7 +64,7 @@ public final class FanOutRun {
 
     /** The listener of one more subscriber; each must be subscribed from the end of the log before {@link #write}. */
     public FanOutListener newListener() {
-        FanOutListener listener = new FanOutListener(origin, firstMeasured::get, measureEvents);
+        FanOutListener listener = new FanOutListener(origin, measureEvents);
         listeners.add(listener);
         return listener;
     }
@@ -109,7 +109,10 @@ public final class FanOutRun {
             }
             if (measureFrom == Long.MAX_VALUE && n > 0 && warmUp.isOver(now)) {
                 measureFrom = n;
-                firstMeasured.set(n); // before event n is sent: every delivery of it sees this
+                firstMeasured.set(n);
+                for (FanOutListener listener : listeners) {
+                    listener.measureFrom(n); // before event n is sent: every delivery of it is measured
+                }
                 measureStart = now;
                 warmupSeconds = warmUp.seconds();
                 say.accept(String.format(Locale.ROOT, "measuring: %d events at %d events/s (warm-up: %d events, %.1f s)",
