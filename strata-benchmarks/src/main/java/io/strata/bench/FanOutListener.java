@@ -24,7 +24,7 @@ public final class FanOutListener implements Consumer<byte[]> {
     private final long measureEvents;
     /** Where deliveries go: the warm-up's window, then the measured one. Both are read the same way. */
     private volatile Window window;
-    private volatile Window measured; // null until measuring starts
+    private volatile Window measuredWindow; // null until measuring starts
     private final AtomicReference<Throwable> error = new AtomicReference<>();
 
     /** Measures {@code measureEvents} events from the one {@link #measureFrom} names; times are nanos since {@code origin}. */
@@ -37,7 +37,7 @@ public final class FanOutListener implements Consumer<byte[]> {
     /** From now on, events {@code first} to {@code first + measureEvents - 1} are measured. Call before sending {@code first}. */
     void measureFrom(long first) {
         Window measuring = new Window(first, measureEvents);
-        measured = measuring;
+        measuredWindow = measuring;
         window = measuring;
     }
 
@@ -62,7 +62,7 @@ public final class FanOutListener implements Consumer<byte[]> {
 
     /** Measured events received so far, once each. */
     long measured() {
-        Window measuring = measured;
+        Window measuring = measuredWindow;
         return measuring == null ? 0 : measuring.received.get();
     }
 
@@ -72,7 +72,7 @@ public final class FanOutListener implements Consumer<byte[]> {
     }
 
     void addLatenciesTo(Histogram all) {
-        Window measuring = measured;
+        Window measuring = measuredWindow;
         if (measuring != null) {
             measuring.addLatenciesTo(all);
         }
@@ -84,7 +84,7 @@ public final class FanOutListener implements Consumer<byte[]> {
         if (failure != null) {
             throw new IllegalStateException("subscriber " + index + " failed: " + failure, failure);
         }
-        Window measuring = measured;
+        Window measuring = measuredWindow;
         long received = measuring == null ? 0 : measuring.received.get();
         long duplicates = measuring == null ? 0 : measuring.duplicates.get();
         if (received != measureEvents || duplicates != 0) {
