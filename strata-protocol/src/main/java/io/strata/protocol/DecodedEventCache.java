@@ -23,7 +23,8 @@ import java.util.Arrays;
  * at most ~9 MiB).
  *
  * <p>Thread-safe without locks: a slot holds an immutable {@link Entry}, whose final fields make it safe
- * to read from any thread; two subscriptions racing to fill a slot only lose one of the two.
+ * to read from any thread; of two subscriptions racing to fill a slot with the same bytes, the second
+ * takes the first one's event ({@link #share}).
  */
 public final class DecodedEventCache {
     /** 4,096 slots hold the last ~0.4 s of W6's 10,000 events/s; a subscriber that far behind decodes its own. */
@@ -32,6 +33,7 @@ public final class DecodedEventCache {
     /** Larger events are decoded per subscription: a few of them would otherwise pin megabytes. */
     static final int MAX_CACHED_BYTES = 1024;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
 
     private record Entry(byte[] encoded, RecordedEvent event) {
     }
@@ -43,19 +45,36 @@ public final class DecodedEventCache {
         if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
             return null;
         }
-        Entry entry = slots[slot(source, from, length)];
-        if (entry != null && Arrays.equals(entry.encoded, 0, entry.encoded.length, source, from, from + length)) {
-            return entry.event;
-        }
-        return null;
+        Entry entry = (Entry) SLOT.getAcquire(slots, slot(source, from, length));
+        return holds(entry, source, from, length) ? entry.event : null;
     }
 
-    /** Keeps {@code event}, just decoded from {@code source[from, from + length)}, for other subscriptions. */
-    void keep(byte[] source, int from, int length, RecordedEvent event) {
+    /**
+     * Keeps {@code event}, just decoded from {@code source[from, from + length)}, for other subscriptions,
+     * and answers the event every subscription is to use for those bytes: {@code event}, or the one another
+     * subscription decoded from the same bytes at the same time and kept first. So two subscriptions never
+     * hold two copies of one event while it is kept, however their threads interleave (a plain store let
+     * both keep their own: CI saw it once in {@code StrataClientTest}).
+     */
+    RecordedEvent share(byte[] source, int from, int length, RecordedEvent event) {
         if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
-            return;
+            return event;
         }
-        slots[slot(source, from, length)] = new Entry(Arrays.copyOfRange(source, from, from + length), event);
+        int slot = slot(source, from, length);
+        Entry current = (Entry) SLOT.getAcquire(slots, slot);
+        if (holds(current, source, from, length)) {
+            return current.event;
+        }
+        Entry mine = new Entry(Arrays.copyOfRange(source, from, from + length), event);
+        Entry witness = (Entry) SLOT.compareAndExchange(slots, slot, current, mine);
+        if (witness == current || !holds(witness, source, from, length)) {
+            return event; // kept; or the slot went to other bytes, which are not ours to answer
+        }
+        return witness.event;
+    }
+
+    private static boolean holds(Entry entry, byte[] source, int from, int length) {
+        return entry != null && Arrays.equals(entry.encoded, 0, entry.encoded.length, source, from, from + length);
     }
 
     /**

@@ -146,10 +146,7 @@ public final class RecordedEventDecoder {
         readBody(in);
         in.popLimit(outerLimit);
         RecordedEvent event = event();
-        if (cacheable) {
-            shared.keep(source, start, length, event);
-        }
-        return event;
+        return cacheable ? shared.share(source, start, length, event) : event;
     }
 
     /** Decodes a whole {@code RecordedEvent} message, as {@code RecordedEvent.parseFrom(body)} would parse it. */

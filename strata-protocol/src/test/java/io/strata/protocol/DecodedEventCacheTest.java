@@ -18,9 +18,11 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +141,59 @@ class DecodedEventCacheTest {
             }
             for (Future<Integer> each : checked) {
                 assertThat(each.get()).isEqualTo(messages.size());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Of two subscriptions that missed the same bytes and decoded them, the second to keep takes the first's event. */
+    @Test
+    void theSecondToKeepTheSameBytesTakesTheFirstsEvent() throws Exception {
+        RecordedEvent sent = smallEvents(new Random(9), 1).get(0);
+        byte[] bytes = ProtoMapping.toProto(sent).toByteArray();
+        RecordedEvent decodedByOne = new RecordedEventDecoder().decode(bytes);
+        RecordedEvent decodedByOther = new RecordedEventDecoder().decode(bytes);
+
+        assertThat(cache.share(bytes, 0, bytes.length, decodedByOne)).isSameAs(decodedByOne);
+        assertThat(cache.share(bytes, 0, bytes.length, decodedByOther)).isSameAs(decodedByOne);
+    }
+
+    /**
+     * Subscriptions that decode the same new bytes at the same moment still end up with one event: the
+     * one that keeps it second takes the first one's. Each round starts all threads on a fresh event at
+     * once; one event a round, as two events of one round might share a slot, and the later one would
+     * then rightly put out the earlier before a slower thread got to it.
+     */
+    @Test
+    void subscriptionsDecodingTheSameBytesAtOnceShareOneEvent() throws Exception {
+        int threadCount = 4;
+        Random random = new Random(8);
+        List<byte[]> messages = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            messages.add(message(smallEvents(random, 1)));
+        }
+        CyclicBarrier together = new CyclicBarrier(threadCount);
+        ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+        try {
+            List<Future<List<List<RecordedEvent>>>> received = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                received.add(threads.submit(() -> {
+                    DecodingMarshaller<Incoming> reader = subscription(cache);
+                    List<List<RecordedEvent>> got = new ArrayList<>();
+                    for (byte[] message : messages) {
+                        together.await(10, TimeUnit.SECONDS);
+                        got.add(reader.parse(stream(message)).events());
+                    }
+                    return got;
+                }));
+            }
+            List<List<RecordedEvent>> first = received.get(0).get();
+            for (int t = 1; t < threadCount; t++) {
+                List<List<RecordedEvent>> other = received.get(t).get();
+                for (int m = 0; m < messages.size(); m++) {
+                    assertThat(other.get(m).get(0)).as("thread %d, message %d", t, m).isSameAs(first.get(m).get(0));
+                }
             }
         } finally {
             threads.shutdownNow();
