@@ -5,6 +5,9 @@ import io.strata.storage.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +34,16 @@ import java.util.logging.Logger;
  * batched (no zeros written ahead by the writer there, so every write took new pages) from 633 and 688 K to
  * 922 and 992 K.
  *
+ * <p>Paced (segments of at least {@link #PACED_FROM_BYTES}): the spare is written at twice the log's pace
+ * from when it was asked for, a chunk ahead, so that it is whole once the log has grown by half a segment
+ * (the quarter mark to three quarters). While it is ahead it fsyncs each chunk and waits for the log.
+ * Why: every fsync on this virtual disk flushes everything written before it, so one fsync of a whole
+ * segment of zeros held the log's fsyncs for its 110-180 ms: in W6 embedded (3.3 MB/s of log) that one
+ * stall set p99 (2026-11-29: a 125 ms spare fsync held two log fsyncs 57 and 53 ms, p99 32-50 ms).
+ * Chunks of {@link #CHUNK_BYTES} hold them a few ms at a time instead. A log that grows faster than the
+ * spare can be written (W3: 330 MB/s) keeps it behind its pace: it is then written flat out with one
+ * fsync at the end, as before.
+ *
  * <p>Nothing here is log data: a failure (a full disk, say) deletes the file and leaves the writer to
  * create its next segment as before; a crash leaves a file that the next open's spare overwrites.
  *
@@ -40,10 +53,17 @@ final class SpareSegment extends EngineThread {
     static final String FILE_NAME = "spare-segment.tmp";
     private static final Logger LOG = Logger.getLogger(SpareSegment.class.getName());
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+    /** Zeros written (and, when ahead of the log, fsync'd) at a time. */
+    static final long CHUNK_BYTES = 8L << 20;
+    /** Smaller segments (tests, mostly) are written at once, as there is little to spread. */
+    static final long PACED_FROM_BYTES = 8 * CHUNK_BYTES;
+    private static final long WAIT_FOR_LOG_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final FileIO io;
     private final Path path;
     private final long bytes;
+    /** How far the log has been written (its committed end address, which only grows). */
+    private final LongSupplier logEnd;
 
     /** Writer only: asked for since the last {@link #take}, so later calls need not take the lock. */
     private boolean requested;
@@ -54,11 +74,12 @@ final class SpareSegment extends EngineThread {
     private boolean preparing;
     private boolean ready;
 
-    SpareSegment(FileIO io, Path logDirectory, long bytes) {
+    SpareSegment(FileIO io, Path logDirectory, long bytes, LongSupplier logEnd) {
         super("strata-spare-segment");
         this.io = io;
         this.path = logDirectory.resolve(FILE_NAME);
         this.bytes = bytes;
+        this.logEnd = logEnd;
     }
 
     /** The ready spare's path, which the caller now owns (it renames it), or null when none is ready; never waits. */
@@ -149,24 +170,53 @@ final class SpareSegment extends EngineThread {
 
     /** Writes the spare: zeros to the segment's size, fsync'd. On failure deletes it and returns false. */
     private boolean make() {
+        long logAtStart = logEnd.getAsLong();
+        boolean paced = bytes >= PACED_FROM_BYTES;
         try (StorageFile file = io.open(path, true)) {
             file.truncate(0);
+            long synced = 0;
             for (long at = 0; at < bytes; ) {
-                if (stopping) {
-                    throw new IOException("the store is closing");
+                long chunkEnd = Math.min(bytes, at + (paced ? CHUNK_BYTES : bytes));
+                for (; at < chunkEnd; ) {
+                    checkStopping();
+                    ByteBuffer zeros = ZEROS.duplicate();
+                    zeros.limit((int) Math.min(zeros.capacity(), chunkEnd - at));
+                    int n = zeros.remaining();
+                    file.write(zeros, at);
+                    at += n;
                 }
-                ByteBuffer zeros = ZEROS.duplicate();
-                zeros.limit((int) Math.min(zeros.capacity(), bytes - at));
-                int n = zeros.remaining();
-                file.write(zeros, at);
-                at += n;
+                if (paced && isAheadOfLog(at, bytes, logEnd.getAsLong() - logAtStart)) {
+                    file.force(); // a chunk's flush holds the log's fsyncs a few ms, not the whole segment's
+                    synced = at;
+                    while (at < bytes && isAheadOfLog(at, bytes, logEnd.getAsLong() - logAtStart)) {
+                        checkStopping();
+                        LockSupport.parkNanos(this, WAIT_FOR_LOG_NANOS);
+                    }
+                }
             }
-            file.force();
+            if (synced < bytes) {
+                file.force();
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "could not prepare a spare segment; the next roll creates its segment", e);
             deleteQuietly();
             return false;
+        }
+    }
+
+    /**
+     * Whether a spare with {@code written} of its {@code bytes} made is ahead of a log that has grown by
+     * {@code logGrowth} since the spare was asked for: it keeps to twice the log's pace, a chunk ahead.
+     */
+    static boolean isAheadOfLog(long written, long bytes, long logGrowth) {
+        long due = Math.min(bytes, 2 * Math.max(0, logGrowth) + CHUNK_BYTES);
+        return written >= due;
+    }
+
+    private void checkStopping() throws IOException {
+        if (stopping) {
+            throw new IOException("the store is closing");
         }
     }
 

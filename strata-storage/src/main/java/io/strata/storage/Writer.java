@@ -132,7 +132,8 @@ final class Writer implements Runnable {
         this.syncer = config.durability() == Durability.FSYNC ? new Syncer(state, this::stopAfterSyncFailure) : null;
         this.checkpointer = new Checkpointer(state);
         this.spare = config.durability() != Durability.NONE && config.preallocateBytes() > 0 && config.spareSegment()
-                ? new SpareSegment(config.fileIO(), state.log.active().path().getParent(), config.segmentBytes()) : null;
+                ? new SpareSegment(config.fileIO(), state.log.active().path().getParent(), config.segmentBytes(),
+                        state::committedEndAddress) : null;
         this.trimmer = config.durability() != Durability.NONE && config.cachedSegments() < Integer.MAX_VALUE
                 ? new PageCacheTrimmer() : null;
     }

@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,7 +110,90 @@ class SpareSegmentTest {
         assertThat(LogVerifier.verify(dir, n -> { }).firstProblem()).isEmpty();
     }
 
+    /** The spare keeps to twice the log's growth since it was asked for, a chunk ahead, and never past its size. */
+    @Test
+    void aSpareKeepsToTwiceTheLogsPace() {
+        long bytes = 256L << 20;
+        long chunk = SpareSegment.CHUNK_BYTES;
+        assertThat(SpareSegment.isAheadOfLog(0, bytes, 0)).as("the first chunk is always due").isFalse();
+        assertThat(SpareSegment.isAheadOfLog(chunk, bytes, 0)).as("a chunk ahead of a log that stands still").isTrue();
+        assertThat(SpareSegment.isAheadOfLog(chunk, bytes, 1 << 20)).as("the log grew 1 MiB: 2 MiB more due").isFalse();
+        assertThat(SpareSegment.isAheadOfLog(chunk + (2 << 20), bytes, 1 << 20)).isTrue();
+        assertThat(SpareSegment.isAheadOfLog(bytes - 1, bytes, bytes / 2)).as("half a segment of log: all due").isFalse();
+        assertThat(SpareSegment.isAheadOfLog(bytes, bytes, Long.MAX_VALUE / 4)).as("whole").isTrue();
+    }
+
+    /**
+     * A spare of a large segment is written a chunk at a time while the log stands still, each chunk
+     * fsync'd, and finishes once the log grows; a log growing faster than the spare gets it flat out
+     * with one fsync, as a spare of a small segment does.
+     */
+    @Test
+    void aLargeSpareWaitsForASlowLogAndRacesAFastOne() throws Exception {
+        long bytes = SpareSegment.PACED_FROM_BYTES;
+        AtomicLong logEnd = new AtomicLong(1_000);
+        AtomicInteger forces = new AtomicInteger();
+        Path dir = Files.createDirectories(temp.resolve("log"));
+        SpareSegment spare = new SpareSegment(countingForces(forces), dir, bytes, logEnd::get);
+        spare.start();
+        try {
+            spare.prepareNext();
+            Path file = dir.resolve(SpareSegment.FILE_NAME);
+            awaitCondition(() -> forces.get() == 1, "the first chunk fsync'd");
+            Thread.sleep(200);
+            assertThat(spare.isReady()).as("not whole while the log stands still").isFalse();
+            assertThat(Files.size(file)).as("one chunk written").isEqualTo(SpareSegment.CHUNK_BYTES);
+            assertThat(forces.get()).isEqualTo(1);
+
+            logEnd.addAndGet(SpareSegment.CHUNK_BYTES); // two chunks more are due; fsync'd as it waits again
+            awaitCondition(() -> forces.get() == 2, "the spare ahead again");
+            Thread.sleep(200);
+            assertThat(Files.size(file)).as("three chunks written").isEqualTo(3 * SpareSegment.CHUNK_BYTES);
+            logEnd.addAndGet(bytes); // the log raced ahead: the rest flat out, one fsync at the end
+            awaitCondition(spare::isReady, "the spare whole");
+            assertThat(Files.size(file)).isEqualTo(bytes);
+            assertThat(forces.get()).isEqualTo(3);
+        } finally {
+            spare.close();
+        }
+
+        forces.set(0);
+        AtomicLong racingLog = new AtomicLong();
+        SpareSegment raced = new SpareSegment(countingForces(forces), dir, bytes, () -> racingLog.addAndGet(1L << 30));
+        raced.start();
+        try {
+            raced.prepareNext();
+            awaitCondition(raced::isReady, "a spare behind its log whole");
+            assertThat(forces.get()).as("behind all the way: one fsync").isEqualTo(1);
+        } finally {
+            raced.close();
+        }
+    }
+
     // ---- helpers
+
+    private static FileIO countingForces(AtomicInteger forces) {
+        return new ForwardingFileIO(FileIO.standard()) {
+            @Override
+            public StorageFile open(Path path, boolean create) throws IOException {
+                return new ForwardingStorageFile(super.open(path, create)) {
+                    @Override
+                    public void force() throws IOException {
+                        forces.incrementAndGet();
+                        super.force();
+                    }
+                };
+            }
+        };
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
 
     private static StoreConfig config(Path dir, FileIO io, Durability durability) {
         return StoreConfig.builder(dir).fileIO(io).durability(durability).segmentBytes(SEGMENT_BYTES)
