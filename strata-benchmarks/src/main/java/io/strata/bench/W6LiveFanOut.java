@@ -7,7 +7,7 @@ import io.strata.core.ExpectedRevision;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.RecordedEvent;
 import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
+import io.strata.core.NonBlockingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -60,13 +60,23 @@ final class W6LiveFanOut implements Workload {
         }
     }
 
-    /** One subscriber on {@code $all}: hands the benchmark's events to its listener, reports when it is caught up. */
-    private record Subscriber(FanOutListener listener, CountDownLatch caughtUp) implements SubscriptionListener {
+    /**
+     * One subscriber on {@code $all}: hands the benchmark's events to its listener, reports when it is caught
+     * up. Recording a latency never blocks, so an embedded store may deliver its live events from its
+     * shared delivery thread ({@link NonBlockingListener}); a remote client delivers through onEvent.
+     */
+    private record Subscriber(FanOutListener listener, CountDownLatch caughtUp) implements NonBlockingListener {
         @Override
         public void onEvent(RecordedEvent event) {
             if (Payloads.TYPE.equals(event.type())) {
                 listener.accept(event.data());
             }
+        }
+
+        @Override
+        public boolean offer(RecordedEvent event) {
+            onEvent(event);
+            return true;
         }
 
         @Override

@@ -66,6 +66,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final FileLock lock;
     private final Instant startedAt = Instant.now();
     private final Set<EmbeddedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final LiveDelivery live;
     private final long replayedRecords;
     private final long truncatedBytes;
     private volatile boolean closed;
@@ -76,6 +77,7 @@ public final class EmbeddedEventStore implements EventStore {
         this.lock = lock;
         this.state = recovered.state();
         this.reader = new StoreReader(state);
+        this.live = new LiveDelivery(state);
         this.replayedRecords = recovered.replayedRecords();
         this.truncatedBytes = recovered.truncatedBytes();
         this.writer = new Writer(state, reader, recovered.nextPosition(), recovered.lastRecordedMicros(),
@@ -230,7 +232,7 @@ public final class EmbeddedEventStore implements EventStore {
         if (fromRevision < 0) {
             throw new InvalidRequestException("a subscription starts at revision 0 or later, got " + fromRevision);
         }
-        return start(EmbeddedSubscription.toStream(state, reader, stream, fromRevision, listener, subscriptions::remove));
+        return start(EmbeddedSubscription.toStream(state, reader, live, stream, fromRevision, listener, subscriptions::remove));
     }
 
     @Override
@@ -239,7 +241,7 @@ public final class EmbeddedEventStore implements EventStore {
         if (fromPosition < 0) {
             throw new InvalidRequestException("a subscription starts at position 0 or later, got " + fromPosition);
         }
-        return start(EmbeddedSubscription.toAll(state, reader, fromPosition, filter, listener, subscriptions::remove));
+        return start(EmbeddedSubscription.toAll(state, reader, live, fromPosition, filter, listener, subscriptions::remove));
     }
 
     private Subscription start(EmbeddedSubscription subscription) {
@@ -270,6 +272,7 @@ public final class EmbeddedEventStore implements EventStore {
         for (EmbeddedSubscription subscription : List.copyOf(subscriptions)) {
             subscription.endBecauseStoreClosed();
         }
+        live.close();
         writer.close();
         for (Segment segment : state.log.segments()) {
             try {

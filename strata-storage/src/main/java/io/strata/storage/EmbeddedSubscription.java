@@ -1,6 +1,7 @@
 package io.strata.storage;
 
 import io.strata.core.EventFilter;
+import io.strata.core.NonBlockingListener;
 import io.strata.core.ReadStreamOptions;
 import io.strata.core.RecordedEvent;
 import io.strata.core.StoreUnavailableException;
@@ -9,12 +10,16 @@ import io.strata.core.SubscriptionListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * A live subscription on its own virtual thread. It reads history and live events the same way,
  * straight from the log up to the committed head, so the switch from history to live can neither skip
- * nor repeat an event. When it reaches the head it waits for the writer's next commit.
+ * nor repeat an event. When it reaches the head it waits for the writer's next commit; or, when its
+ * listener is a {@link NonBlockingListener}, it hands its source to the store's {@link LiveDelivery},
+ * which reads it on from one thread for all such subscriptions, and waits to be handed it back.
  *
  * <p>A slow listener only slows itself: nothing is buffered for it; it reads on when it is ready.
  */
@@ -26,9 +31,25 @@ final class EmbeddedSubscription implements Subscription {
     private final SubscriptionListener listener;
     private final Consumer<EmbeddedSubscription> onEnd;
     private final Source source;
+    /** Where live events go from one shared thread, when the listener takes them so; else null. */
+    private final LiveDelivery live;
     private volatile boolean active = true;
     private volatile boolean storeClosed;
     private volatile Thread thread;
+
+    // Live delivery (LiveDelivery's thread drives source while this subscription is its member):
+    /** Held while the live delivery thread delivers to this subscription, so that close can wait for it. */
+    private final ReentrantLock delivering = new ReentrantLock();
+    private final List<RecordedEvent> livePage = new ArrayList<>(PAGE);
+    /** Set by the live delivery thread, after the two fields below, when it hands this subscription back. */
+    private volatile boolean handedBack;
+    private List<RecordedEvent> leftOver = List.of();
+    private Throwable liveFailure;
+    /** The live delivery stopped (the store is closing): wait for commits on this thread from now on. */
+    private boolean liveStopped;
+
+    /** What one round of live delivery left this subscription as. */
+    enum LiveStep { AT_HEAD, BEHIND, LEFT }
 
     /** What the subscription reads: one page at a time from where it is. */
     private interface Source {
@@ -39,14 +60,16 @@ final class EmbeddedSubscription implements Subscription {
         boolean atHead();
     }
 
-    private EmbeddedSubscription(StoreState state, SubscriptionListener listener, Consumer<EmbeddedSubscription> onEnd, Source source) {
+    private EmbeddedSubscription(StoreState state, LiveDelivery live, SubscriptionListener listener,
+                                 Consumer<EmbeddedSubscription> onEnd, Source source) {
         this.state = state;
+        this.live = listener instanceof NonBlockingListener ? live : null;
         this.listener = listener;
         this.onEnd = onEnd;
         this.source = source;
     }
 
-    static EmbeddedSubscription toAll(StoreState state, StoreReader reader, long from, EventFilter filter,
+    static EmbeddedSubscription toAll(StoreState state, StoreReader reader, LiveDelivery live, long from, EventFilter filter,
                                       SubscriptionListener listener, Consumer<EmbeddedSubscription> onEnd) {
         long start = from == Long.MAX_VALUE ? state.committedNextPosition() : from;
         Source source = new Source() {
@@ -70,10 +93,10 @@ final class EmbeddedSubscription implements Subscription {
                 return next >= state.committedNextPosition();
             }
         };
-        return new EmbeddedSubscription(state, listener, onEnd, source);
+        return new EmbeddedSubscription(state, live, listener, onEnd, source);
     }
 
-    static EmbeddedSubscription toStream(StoreState state, StoreReader reader, String stream, long from,
+    static EmbeddedSubscription toStream(StoreState state, StoreReader reader, LiveDelivery live, String stream, long from,
                                          SubscriptionListener listener, Consumer<EmbeddedSubscription> onEnd) {
         byte[] name = stream.getBytes(StandardCharsets.UTF_8);
         long key = Keys.streamKey(name);
@@ -104,7 +127,7 @@ final class EmbeddedSubscription implements Subscription {
                 return checkedUpTo >= state.committedNextPosition() - 1;
             }
         };
-        return new EmbeddedSubscription(state, listener, onEnd, source);
+        return new EmbeddedSubscription(state, live, listener, onEnd, source);
     }
 
     void start() {
@@ -112,6 +135,7 @@ final class EmbeddedSubscription implements Subscription {
     }
 
     private void run() {
+        thread = Thread.currentThread(); // before any hand-back can unpark it (start() sets it only on return)
         boolean caughtUp = false;
         List<RecordedEvent> page = new ArrayList<>(PAGE);
         try {
@@ -130,6 +154,17 @@ final class EmbeddedSubscription implements Subscription {
                         if (active) {
                             listener.onCaughtUp();
                         }
+                    }
+                    if (live != null && !liveStopped) {
+                        // Live from the shared thread until the listener refuses an event; then deliver
+                        // that one and the rest of its page here (onEvent may wait), read on, join again.
+                        for (RecordedEvent event : deliverLiveElsewhere()) {
+                            if (!active) {
+                                return;
+                            }
+                            listener.onEvent(event);
+                        }
+                        continue;
                     }
                     state.notifier.await(() -> active && source.atHead(), IDLE_WAIT_MILLIS);
                 }
@@ -150,6 +185,72 @@ final class EmbeddedSubscription implements Subscription {
         }
     }
 
+    // ---- live delivery
+
+    /**
+     * Own thread: makes this subscription a member of the live delivery and waits until it is handed back
+     * or closed. Returns the events the listener refused to take there (to deliver through onEvent); throws
+     * what the listener or the source threw there.
+     */
+    private List<RecordedEvent> deliverLiveElsewhere() throws Throwable {
+        handedBack = false;
+        live.join(this);
+        while (active && !handedBack) {
+            LockSupport.park(this);
+        }
+        if (!handedBack) {
+            return List.of(); // closed; the delivery thread drops this member at its next round
+        }
+        if (liveFailure != null) {
+            throw liveFailure;
+        }
+        List<RecordedEvent> events = leftOver;
+        leftOver = List.of();
+        return events;
+    }
+
+    /** Live delivery thread: the next page of this subscription's source, offered event by event. */
+    LiveStep deliverLive() {
+        delivering.lock();
+        try {
+            if (!active) {
+                return LiveStep.LEFT;
+            }
+            livePage.clear();
+            boolean atHead = source.nextPage(livePage);
+            NonBlockingListener offering = (NonBlockingListener) listener;
+            for (int i = 0; i < livePage.size(); i++) {
+                if (!active) {
+                    return LiveStep.LEFT;
+                }
+                if (!offering.offer(livePage.get(i))) {
+                    handBack(List.copyOf(livePage.subList(i, livePage.size())), null);
+                    return LiveStep.LEFT;
+                }
+            }
+            return atHead ? LiveStep.AT_HEAD : LiveStep.BEHIND;
+        } catch (Throwable t) {
+            handBack(List.of(), t);
+            return LiveStep.LEFT;
+        } finally {
+            livePage.clear();
+            delivering.unlock();
+        }
+    }
+
+    /** Live delivery thread, as it stops: back to this subscription's own thread, which reads on from the log. */
+    void leaveLive() {
+        liveStopped = true;
+        handBack(List.of(), null);
+    }
+
+    private void handBack(List<RecordedEvent> refused, Throwable failure) {
+        leftOver = refused;
+        liveFailure = failure;
+        handedBack = true;
+        LockSupport.unpark(thread);
+    }
+
     /**
      * Stops delivery and waits (up to 5 s) for a listener call in progress to return. Never interrupts
      * the subscription's thread: an interrupt during a read would close the log's file channel.
@@ -159,6 +260,13 @@ final class EmbeddedSubscription implements Subscription {
         active = false;
         state.notifier.signalAll();
         Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t); // parked as a member of the live delivery
+        }
+        if (!delivering.isHeldByCurrentThread()) {
+            delivering.lock(); // an offer in progress on the live delivery thread returns first
+            delivering.unlock();
+        }
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(5_000);

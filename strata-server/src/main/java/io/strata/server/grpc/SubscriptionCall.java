@@ -3,10 +3,10 @@ package io.strata.server.grpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.strata.core.ErrorCode;
+import io.strata.core.NonBlockingListener;
 import io.strata.core.RecordedEvent;
 import io.strata.core.StrataException;
 import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
 import io.strata.protocol.ProtoErrors;
 import io.strata.protocol.SubscriptionWire.Outgoing;
 import io.strata.server.EncodedEvents;
@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  *   engine subscription thread ──onEvent──► buffer (≤ N events, ≤ 4 MiB) ──drain──► call.onNext(batch) ──► client
+ *   store's live delivery thread ─offer──►   │ full: refused, so it comes again through onEvent
  *        ▲ waits while full: it reads the log,   │                  ▲ only while call.isReady();
  *        │ so waiting holds no memory           │                  │ onReady handler drains again
  *        └── full for the stall timeout: the call ends RESOURCE_EXHAUSTED (overloaded)
@@ -47,11 +48,13 @@ import java.util.function.Consumer;
  * message; without this, a filtered {@code SubscribeToAll} over a long log with no match sent nothing until
  * its scan of the history ended, and the client's subscribe ran into its deadline.
  *
- * <p>Threads: the engine's thread calls the listener methods; gRPC's callbacks (ready, cancel) and
+ * <p>Threads: the engine's threads call the listener methods (history and refused live events through
+ * {@code onEvent} on the subscription's own thread, which may wait; live events through {@link #offer} on
+ * the store's shared live delivery thread, which never waits); gRPC's callbacks (ready, cancel) and
  * {@link #end} come from others. Every send to the call happens in {@link #drain}, which runs on one
  * thread at a time (a work-in-progress counter), because the call's observer is not thread-safe.
  */
-final class SubscriptionCall implements SubscriptionListener {
+final class SubscriptionCall implements NonBlockingListener {
     /** Buffered bytes (data + metadata) that make the buffer full, whatever the event count. */
     static final long MAX_BUFFER_BYTES = 4L << 20;
     /** Events in one message; a batch of small events is also cut at the page byte budget. */
@@ -112,7 +115,7 @@ final class SubscriptionCall implements SubscriptionListener {
 
     @Override
     public void onEvent(RecordedEvent event) {
-        long size = (long) event.data().length + event.metadata().length;
+        long size = bytesOf(event);
         lock.lock();
         try {
             long waitNanos = stallNanos;
@@ -140,6 +143,34 @@ final class SubscriptionCall implements SubscriptionListener {
         drain();
     }
 
+    /**
+     * A live event from the store's shared delivery thread: buffered if there is room, else refused (it
+     * comes again through {@link #onEvent} on the subscription's own thread, which waits for room).
+     *
+     * <p>Design note: sending from the delivery thread itself (instead of a drain task) made that one thread
+     * W6's bottleneck: 100 gRPC sends per event, p50 5.7-7.6 s (2026-11-29, `./strata bench W6 --target
+     * strata-grpc`).
+     */
+    @Override
+    public boolean offer(RecordedEvent event) {
+        lock.lock();
+        try {
+            if (ended) {
+                return true; // the call is over: nothing more is sent
+            }
+            if (isFull()) {
+                return false;
+            }
+            buffer.add(event);
+            bufferedEvents++;
+            bufferedBytes += bytesOf(event);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+        return true;
+    }
+
     @Override
     public void onCaughtUp() {
         lock.lock();
@@ -156,6 +187,10 @@ final class SubscriptionCall implements SubscriptionListener {
     @Override
     public void onError(Throwable error) {
         end(GrpcErrors.toStatus(error));
+    }
+
+    private static long bytesOf(RecordedEvent event) {
+        return (long) event.data().length + event.metadata().length;
     }
 
     private boolean isFull() {
@@ -271,7 +306,7 @@ final class SubscriptionCall implements SubscriptionListener {
             }
             buffer.poll();
             bufferedEvents--;
-            bufferedBytes -= (long) event.data().length + event.metadata().length;
+            bufferedBytes -= bytesOf(event);
             bytes += size;
             events.add(encoded);
         }
