@@ -40,9 +40,9 @@ import java.util.logging.Logger;
  * Why: every fsync on this virtual disk flushes everything written before it, so one fsync of a whole
  * segment of zeros held the log's fsyncs for its 110-180 ms: in W6 embedded (3.3 MB/s of log) that one
  * stall set p99 (2026-11-29: a 125 ms spare fsync held two log fsyncs 57 and 53 ms, p99 32-50 ms).
- * Chunks of {@link #CHUNK_BYTES} hold them a few ms at a time instead. A log that grows faster than the
- * spare can be written (W3: 330 MB/s) keeps it behind its pace: it is then written flat out with one
- * fsync at the end, as before.
+ * Chunks of {@link #CHUNK_BYTES} hold them a few ms at a time instead. A log that grows faster than
+ * {@link #SLOW_LOG_BYTES_PER_SECOND} (W3: ~330 MB/s), or faster than the spare can be written, gets it
+ * flat out with one fsync at the end, as before: its fsyncs are few and large anyway.
  *
  * <p>Nothing here is log data: a failure (a full disk, say) deletes the file and leaves the writer to
  * create its next segment as before; a crash leaves a file that the next open's spare overwrites.
@@ -58,6 +58,12 @@ final class SpareSegment extends EngineThread {
     /** Smaller segments (tests, mostly) are written at once, as there is little to spread. */
     static final long PACED_FROM_BYTES = 8 * CHUNK_BYTES;
     private static final long WAIT_FOR_LOG_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * A log growing faster gets its spare flat out, with one fsync: pacing W3 (~330 MB/s of log) fsync'd a
+     * chunk every ~12 ms, which cost it 931-999 K events/s against 957-1,132 K (three pairs, 2026-11-29).
+     * W2 (~45 MB/s) and W6 (~3.3 MB/s) stay below it.
+     */
+    static final long SLOW_LOG_BYTES_PER_SECOND = 100L << 20;
 
     private final FileIO io;
     private final Path path;
@@ -171,6 +177,7 @@ final class SpareSegment extends EngineThread {
     /** Writes the spare: zeros to the segment's size, fsync'd. On failure deletes it and returns false. */
     private boolean make() {
         long logAtStart = logEnd.getAsLong();
+        long startNanos = System.nanoTime();
         boolean paced = bytes >= PACED_FROM_BYTES;
         try (StorageFile file = io.open(path, true)) {
             file.truncate(0);
@@ -185,7 +192,8 @@ final class SpareSegment extends EngineThread {
                     file.write(zeros, at);
                     at += n;
                 }
-                if (paced && isAheadOfLog(at, bytes, logEnd.getAsLong() - logAtStart)) {
+                long logGrowth = logEnd.getAsLong() - logAtStart;
+                if (paced && isSlow(logGrowth, System.nanoTime() - startNanos) && isAheadOfLog(at, bytes, logGrowth)) {
                     file.force(); // a chunk's flush holds the log's fsyncs a few ms, not the whole segment's
                     synced = at;
                     while (at < bytes && isAheadOfLog(at, bytes, logEnd.getAsLong() - logAtStart)) {
@@ -203,6 +211,11 @@ final class SpareSegment extends EngineThread {
             deleteQuietly();
             return false;
         }
+    }
+
+    /** Whether a log that grew {@code logGrowth} bytes in {@code nanos} is slow enough to pace the spare to. */
+    static boolean isSlow(long logGrowth, long nanos) {
+        return logGrowth < (double) SLOW_LOG_BYTES_PER_SECOND * nanos / 1e9;
     }
 
     /**

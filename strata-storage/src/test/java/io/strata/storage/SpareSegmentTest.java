@@ -110,7 +110,10 @@ class SpareSegmentTest {
         assertThat(LogVerifier.verify(dir, n -> { }).firstProblem()).isEmpty();
     }
 
-    /** The spare keeps to twice the log's growth since it was asked for, a chunk ahead, and never past its size. */
+    /**
+     * The spare keeps to twice the log's growth since it was asked for, a chunk ahead, and never past its
+     * size; only a log slower than 100 MiB/s is paced at all.
+     */
     @Test
     void aSpareKeepsToTwiceTheLogsPace() {
         long bytes = 256L << 20;
@@ -121,6 +124,11 @@ class SpareSegmentTest {
         assertThat(SpareSegment.isAheadOfLog(chunk + (2 << 20), bytes, 1 << 20)).isTrue();
         assertThat(SpareSegment.isAheadOfLog(bytes - 1, bytes, bytes / 2)).as("half a segment of log: all due").isFalse();
         assertThat(SpareSegment.isAheadOfLog(bytes, bytes, Long.MAX_VALUE / 4)).as("whole").isTrue();
+
+        long second = 1_000_000_000L;
+        assertThat(SpareSegment.isSlow(3_300_000, second)).as("W6's log: paced").isTrue();
+        assertThat(SpareSegment.isSlow(45_000_000, second)).as("W2's log: paced").isTrue();
+        assertThat(SpareSegment.isSlow(330_000_000, second)).as("W3's log: flat out").isFalse();
     }
 
     /**
