@@ -5,11 +5,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.strata.core.EventFilter;
 import io.strata.core.EventStore;
+import io.strata.core.NonBlockingListener;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.ReadStreamOptions;
 import io.strata.core.RecordedEvent;
 import io.strata.core.Subscription;
-import io.strata.core.SubscriptionListener;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -192,8 +192,12 @@ final class SseEndpoint {
         }
     }
 
-    /** One client's subscription: the store's listener, feeding a bounded queue. */
-    private static final class Session implements SubscriptionListener {
+    /**
+     * One client's subscription: the store's listener, feeding a bounded queue. It never waits (a full
+     * queue aborts the stream), so an embedded store delivers its live events from its shared live
+     * delivery thread ({@link NonBlockingListener}, ADR 0013).
+     */
+    private static final class Session implements NonBlockingListener {
         final BlockingQueue<Object> queue;
         volatile boolean ended;
         /** Whether {@link #abort} interrupted the streaming thread (read by that thread only, after detach). */
@@ -210,6 +214,12 @@ final class SseEndpoint {
             if (!queue.offer(event)) {
                 abort(); // overflow: the client reads too slowly, or not at all
             }
+        }
+
+        @Override
+        public boolean offer(RecordedEvent event) {
+            onEvent(event);
+            return true;
         }
 
         @Override
