@@ -44,24 +44,18 @@ final class LiveDelivery implements Runnable {
     }
 
     /** {@code subscription} is at the head and its listener takes live events: deliver them from here. */
-    void join(EmbeddedSubscription subscription) {
-        Thread current;
-        synchronized (this) {
-            if (closing) {
-                subscription.leaveLive(); // the store is closing: its own thread ends it
-                return;
-            }
-            joining.add(subscription);
-            if (thread == null) {
-                thread = new Thread(this, "strata-live-delivery");
-                thread.setDaemon(true);
-                thread.start();
-            }
-            current = thread;
+    synchronized void join(EmbeddedSubscription subscription) {
+        if (closing) {
+            subscription.leaveLive(); // the store is closing: its own thread ends it
+            return;
         }
-        if (current != null) {
-            LockSupport.unpark(current);
+        joining.add(subscription);
+        if (thread == null) {
+            thread = new Thread(this, "strata-live-delivery");
+            thread.setDaemon(true);
+            thread.start();
         }
+        LockSupport.unpark(thread);
     }
 
     @Override
