@@ -239,6 +239,39 @@ class GrpcSubscriptionTest {
         }
     }
 
+    /**
+     * Live events that find the call's buffer full are refused on the store's live delivery thread and
+     * come again through the subscription's own thread, which waits for room: a client that reads nothing
+     * for a while then gets every live event once, in order.
+     */
+    @Test
+    void aLiveSubscriberWhoseBufferFilledGetsEveryEventOnceWhenItReads() throws Exception {
+        try (GrpcTestServer server = GrpcTestServer.start(dir, config -> config
+                .grpcSubscriberBufferEvents(16).grpcSubscriberStallTimeout(Duration.ofSeconds(60)))) {
+            append(server, "live-2", 1, 1_000);
+            ManagedChannel channel = GrpcTestServer.channel(server.endpoint.port(), builder -> builder.flowControlWindow(64 << 10));
+            try {
+                Received received = new Received(1);
+                subscribe(channel, SubscribeToStreamRequest.newBuilder().setStream("live-2").build(), received);
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.messages.get() == 1);
+                for (int i = 0; i < 300; i++) {
+                    append(server, "live-2", 1, 1_000); // 300 KB: more than the window and the buffer hold
+                }
+                Thread.sleep(200); // the client reads nothing meanwhile
+                assertThat(received.events.size()).isLessThanOrEqualTo(1);
+
+                received.call.request(Integer.MAX_VALUE);
+                await().atMost(Duration.ofSeconds(30)).until(() -> received.events.size() >= 301);
+                assertThat(received.events).extracting(io.strata.protocol.v1.RecordedEvent::getRevision)
+                        .as("every event once, in order").isEqualTo(range(301));
+                assertThat(received.caughtUp).hasValue(1);
+                assertThat(received.ended).isNotDone();
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void anInvalidSubscriptionIsRefusedInvalidArgument() throws Exception {
         try (GrpcTestServer server = GrpcTestServer.start(dir, config -> config)) {
