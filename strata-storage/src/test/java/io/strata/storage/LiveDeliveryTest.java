@@ -72,6 +72,23 @@ class LiveDeliveryTest {
     }
 
     @Test
+    void aStreamSubscriberGetsItsStreamsEventsFromTheDeliveryThread() throws Exception {
+        open();
+        store.append("t-0", ExpectedRevision.ANY, List.of(event())); // history: revision 0
+        Recorder recorder = new Recorder(offered -> true);
+        store.subscribeToStream("t-0", 0, recorder);
+        recorder.awaitCaughtUp();
+        appendConcurrently(4, 250); // t-0 gets 250 more, among 750 of other streams
+
+        recorder.awaitPositions(251);
+        assertThat(recorder.events()).extracting(RecordedEvent::stream).containsOnly("t-0");
+        assertThat(recorder.events()).extracting(RecordedEvent::revision).as("every revision once, in order")
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 251).boxed().toList());
+        assertThat(recorder.offersTaken.get()).isEqualTo(250);
+        assertThat(recorder.offerThreads).containsOnly(DELIVERY_THREAD);
+    }
+
+    @Test
     void refusedEventsComeThroughOnEventWithNoGapOrDuplicate() throws Exception {
         open();
         Random random = new Random(42);
@@ -228,7 +245,7 @@ class LiveDeliveryTest {
     /** Records the positions it is handed; takes an offered event when {@code takes} says so. */
     private static class Recorder implements NonBlockingListener {
         private final java.util.function.Predicate<RecordedEvent> takes;
-        private final List<Long> positions = new ArrayList<>();
+        private final List<RecordedEvent> events = new ArrayList<>();
         private final CountDownLatch caughtUp = new CountDownLatch(1);
         final AtomicInteger offersTaken = new AtomicInteger();
         final AtomicInteger liveOnEvents = new AtomicInteger();
@@ -274,11 +291,15 @@ class LiveDeliveryTest {
         }
 
         private synchronized void record(RecordedEvent event) {
-            positions.add(event.position().value());
+            events.add(event);
+        }
+
+        synchronized List<RecordedEvent> events() {
+            return List.copyOf(events);
         }
 
         synchronized List<Long> positions() {
-            return List.copyOf(positions);
+            return events.stream().map(event -> event.position().value()).toList();
         }
 
         void awaitCaughtUp() throws InterruptedException {
