@@ -37,6 +37,11 @@ abstract class EngineThread implements Runnable {
         } finally {
             lock.unlock();
         }
+        joinUninterruptibly(thread);
+    }
+
+    /** Waits until {@code thread} has ended, even if the caller is interrupted (its status is set again after). */
+    static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

@@ -104,16 +104,6 @@ final class LiveDelivery implements Runnable {
             return;
         }
         LockSupport.unpark(current);
-        boolean interrupted = false;
-        while (current.isAlive()) {
-            try {
-                current.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        EngineThread.joinUninterruptibly(current);
     }
 }

@@ -15,12 +15,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,15 +55,7 @@ class LiveDeliveryTest {
     void everyLiveSubscriberGetsEveryEventInOrderFromTheDeliveryThread() throws Exception {
         open();
         append(5); // history
-        List<Recorder> recorders = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            Recorder recorder = new Recorder(offered -> true);
-            recorders.add(recorder);
-            store.subscribeToAll(0, EventFilter.ALL, recorder);
-        }
-        for (Recorder recorder : recorders) {
-            recorder.awaitCaughtUp();
-        }
+        List<Recorder> recorders = caughtUpSubscribers(20, offered -> true);
         appendConcurrently(4, 250);
 
         for (Recorder recorder : recorders) {
@@ -83,7 +79,7 @@ class LiveDeliveryTest {
         recorder.awaitPositions(251);
         assertThat(recorder.events()).extracting(RecordedEvent::stream).containsOnly("t-0");
         assertThat(recorder.events()).extracting(RecordedEvent::revision).as("every revision once, in order")
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 251).boxed().toList());
+                .containsExactlyElementsOf(LongStream.range(0, 251).boxed().toList());
         assertThat(recorder.offersTaken.get()).isEqualTo(250);
         assertThat(recorder.offerThreads).containsOnly(DELIVERY_THREAD);
     }
@@ -92,15 +88,7 @@ class LiveDeliveryTest {
     void refusedEventsComeThroughOnEventWithNoGapOrDuplicate() throws Exception {
         open();
         Random random = new Random(42);
-        List<Recorder> recorders = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Recorder recorder = new Recorder(offered -> random.nextInt(3) == 0); // takes about a third
-            recorders.add(recorder);
-            store.subscribeToAll(0, EventFilter.ALL, recorder);
-        }
-        for (Recorder recorder : recorders) {
-            recorder.awaitCaughtUp();
-        }
+        List<Recorder> recorders = caughtUpSubscribers(5, offered -> random.nextInt(3) == 0); // take about a third
         appendConcurrently(4, 500);
 
         for (Recorder recorder : recorders) {
@@ -201,6 +189,20 @@ class LiveDeliveryTest {
         store = EmbeddedEventStore.open(StoreConfig.builder(temp.resolve("store")).durability(Durability.BATCHED).build());
     }
 
+    /** {@code count} subscribers to {@code $all} from the start, each taking what {@code takes} says; once all are caught up. */
+    private List<Recorder> caughtUpSubscribers(int count, Predicate<RecordedEvent> takes) throws InterruptedException {
+        List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Recorder recorder = new Recorder(takes);
+            recorders.add(recorder);
+            store.subscribeToAll(0, EventFilter.ALL, recorder);
+        }
+        for (Recorder recorder : recorders) {
+            recorder.awaitCaughtUp();
+        }
+        return recorders;
+    }
+
     private void append(int count) {
         for (int i = 0; i < count; i++) {
             store.append("s-" + i % 7, ExpectedRevision.ANY, List.of(event()));
@@ -244,15 +246,15 @@ class LiveDeliveryTest {
 
     /** Records the positions it is handed; takes an offered event when {@code takes} says so. */
     private static class Recorder implements NonBlockingListener {
-        private final java.util.function.Predicate<RecordedEvent> takes;
+        private final Predicate<RecordedEvent> takes;
         private final List<RecordedEvent> events = new ArrayList<>();
         private final CountDownLatch caughtUp = new CountDownLatch(1);
         final AtomicInteger offersTaken = new AtomicInteger();
         final AtomicInteger liveOnEvents = new AtomicInteger();
-        final java.util.Set<String> offerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<String> offerThreads = ConcurrentHashMap.newKeySet();
         final AtomicReference<Throwable> error = new AtomicReference<>();
 
-        Recorder(java.util.function.Predicate<RecordedEvent> takes) {
+        Recorder(Predicate<RecordedEvent> takes) {
             this.takes = takes;
         }
 
