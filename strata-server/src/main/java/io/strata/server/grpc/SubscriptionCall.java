@@ -115,7 +115,6 @@ final class SubscriptionCall implements NonBlockingListener {
 
     @Override
     public void onEvent(RecordedEvent event) {
-        long size = bytesOf(event);
         lock.lock();
         try {
             long waitNanos = stallNanos;
@@ -131,9 +130,7 @@ final class SubscriptionCall implements NonBlockingListener {
             if (ended) {
                 return;
             }
-            buffer.add(event);
-            bufferedEvents++;
-            bufferedBytes += size;
+            bufferLocked(event);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             endLocked(GrpcErrors.shuttingDown());
@@ -161,9 +158,7 @@ final class SubscriptionCall implements NonBlockingListener {
             if (isFull()) {
                 return false;
             }
-            buffer.add(event);
-            bufferedEvents++;
-            bufferedBytes += bytesOf(event);
+            bufferLocked(event);
         } finally {
             lock.unlock();
         }
@@ -187,6 +182,12 @@ final class SubscriptionCall implements NonBlockingListener {
     @Override
     public void onError(Throwable error) {
         end(GrpcErrors.toStatus(error));
+    }
+
+    private void bufferLocked(RecordedEvent event) {
+        buffer.add(event);
+        bufferedEvents++;
+        bufferedBytes += bytesOf(event);
     }
 
     private static long bytesOf(RecordedEvent event) {
