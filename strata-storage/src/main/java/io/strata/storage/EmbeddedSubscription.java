@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  */
 final class EmbeddedSubscription implements Subscription {
     private static final int PAGE = 512;
-    private static final long IDLE_WAIT_MILLIS = 1000;
+    /** A waiter at the head looks again this often, even with no commit (the live delivery thread too). */
+    static final long IDLE_WAIT_MILLIS = 1000;
 
     private final StoreState state;
     private final SubscriptionListener listener;
@@ -216,8 +217,7 @@ final class EmbeddedSubscription implements Subscription {
             if (!active) {
                 return LiveStep.LEFT;
             }
-            livePage.clear();
-            boolean atHead = source.nextPage(livePage);
+            boolean atHead = source.nextPage(livePage); // empty: cleared after each round
             NonBlockingListener offering = (NonBlockingListener) listener;
             for (int i = 0; i < livePage.size(); i++) {
                 if (!active) {
@@ -233,7 +233,7 @@ final class EmbeddedSubscription implements Subscription {
             handBack(List.of(), t);
             return LiveStep.LEFT;
         } finally {
-            livePage.clear();
+            livePage.clear(); // holds no events between rounds
             delivering.unlock();
         }
     }

@@ -30,8 +30,6 @@ import java.util.concurrent.locks.LockSupport;
  * first join, so a store with no such subscriber never has it.
  */
 final class LiveDelivery implements Runnable {
-    private static final long IDLE_WAIT_MILLIS = 1000;
-
     private final StoreState state;
     private final ConcurrentLinkedQueue<EmbeddedSubscription> joining = new ConcurrentLinkedQueue<>();
     /** This thread only. */
@@ -69,7 +67,7 @@ final class LiveDelivery implements Runnable {
                 }
                 if (!deliverOneRound()) {
                     state.notifier.await(() -> !closing && joining.isEmpty() && state.committedNextPosition() == head,
-                            IDLE_WAIT_MILLIS);
+                            EmbeddedSubscription.IDLE_WAIT_MILLIS);
                 }
             }
         } catch (InterruptedException e) {
