@@ -48,6 +48,21 @@ class FanOutListenerTest {
         assertThatThrownBy(() -> missing.check(2, Duration.ofSeconds(1))).hasMessageContaining("received 1 of 2");
     }
 
+    @Test
+    void aDeliveryRecordsTheTimeSinceItsEventWasSent() {
+        FanOutListener listener = new FanOutListener(ORIGIN, 2);
+        listener.measureFrom(0);
+        long sentNanos = System.nanoTime() - ORIGIN;
+        listener.accept(Payloads.data(0, sentNanos - 7_000_000)); // sent 7 ms ago
+        listener.accept(Payloads.data(1, sentNanos - 250_000)); // 0.25 ms ago
+
+        Histogram latencies = latencies(listener);
+
+        assertThat(latencies.getTotalCount()).isEqualTo(2);
+        assertThat(latencies.getMinValue()).isBetween(249_000L, 1_000_000_000L);
+        assertThat(latencies.getMaxValue()).isBetween(6_990_000L, 1_007_000_000L);
+    }
+
     private static void deliver(FanOutListener listener, long... sequences) {
         for (long sequence : sequences) {
             listener.accept(Payloads.data(sequence, System.nanoTime() - ORIGIN));
