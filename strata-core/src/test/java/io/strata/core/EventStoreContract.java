@@ -1474,6 +1474,48 @@ public abstract class EventStoreContract {
         }
     }
 
+    /**
+     * Listeners that take live events without blocking ({@link NonBlockingListener}) may be handed them on
+     * another path than their history (an embedded store's shared delivery thread), and may refuse some,
+     * which then come through {@code onEvent}: every promise holds whichever path each event took.
+     */
+    @Test
+    void nonBlockingListenersHaveNoGapOrDuplicateUnderConcurrentAppends() throws Exception {
+        store.append("hot-1", ExpectedRevision.ANY, events(50, "H"));
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            String stream = w == 0 ? "cold-1" : "hot-1";
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 120; i++) {
+                    store.append(stream, ExpectedRevision.ANY, events(1 + i % 2, "L"));
+                }
+            }));
+        }
+        OfferingListener all = OfferingListener.takingAll();
+        OfferingListener everyThirdRefused = OfferingListener.refusingEvery(3);
+        OfferingListener runsRefused = new OfferingListener(offer -> offer % 40 >= 10); // 30 in a row, then 10 taken
+        track(store.subscribeToAll(ReadAllOptions.START, EventFilter.ALL, all));
+        Thread.sleep(5);
+        track(store.subscribeToStream("hot-1", 20, everyThirdRefused));
+        Thread.sleep(5);
+        track(store.subscribeToAll(ReadAllOptions.START, EventFilter.streamPrefix("hot-"), runsRefused));
+        for (Thread t : writers) {
+            t.join();
+        }
+
+        List<RecordedEvent> log = readAllEvents();
+        List<RecordedEvent> hot = readWholeStream("hot-1");
+        Map<OfferingListener, List<RecordedEvent>> expected = Map.of(
+                all, log, everyThirdRefused, hot.subList(20, hot.size()), runsRefused, hot);
+        for (Map.Entry<OfferingListener, List<RecordedEvent>> e : expected.entrySet()) {
+            CollectingListener collected = e.getKey().collected().awaitEvents(e.getValue().size());
+            assertThat(collected.ids()).as("%s: the log's events, in order, once each", e.getKey())
+                    .containsExactlyElementsOf(e.getValue().stream().map(RecordedEvent::id).toList());
+            assertThat(collected.caughtUpCalls()).isEqualTo(1);
+            assertThat(collected.violations()).as("%s", e.getKey()).isEmpty();
+        }
+    }
+
     @Test
     void subscribeToAllWithFilter() {
         writeFilterFixture();

@@ -14,6 +14,7 @@ import io.strata.core.ExpectedRevision;
 import io.strata.core.IdempotencyConflictException;
 import io.strata.core.InMemoryEventStore;
 import io.strata.core.InvalidRequestException;
+import io.strata.core.OfferingListener;
 import io.strata.core.Position;
 import io.strata.core.ReadAllOptions;
 import io.strata.core.ReadStreamOptions;
@@ -23,6 +24,7 @@ import io.strata.core.StrataException;
 import io.strata.core.StreamNotFoundException;
 import io.strata.core.StreamSlice;
 import io.strata.core.Subscription;
+import io.strata.core.SubscriptionListener;
 import io.strata.core.TooLargeException;
 import io.strata.core.WrongExpectedRevisionException;
 import io.strata.storage.EmbeddedEventStore;
@@ -59,7 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
  * same stream or another; partial overlaps; invalid and oversized appends; stream reads forwards and
  * backwards from random revisions with random limits; reads of {@code $all} with random filters, from
  * and limits; {@code asOf} reads at earlier recorded times; restarts (close + open); subscriptions,
- * collected and compared with what the model says they must have delivered; {@code info}.
+ * some of whose listeners take live events without blocking and refuse some of them
+ * ({@link OfferingListener}), collected and compared with what the model says they must have delivered;
+ * {@code info}.
  *
  * <p>The model takes the engine's recorded time of each append as its clock, so recorded times (and
  * {@code asOf} reads) compare exactly. Positions are compared through a map from the model's
@@ -483,7 +487,14 @@ class ModelBasedRandomTest {
         // ------------------------------------------------------------------------- subscriptions
 
         private void subscribe() {
-            CollectingListener listener = new CollectingListener();
+            // Embedded live events reach a NonBlockingListener from the store's delivery thread, and a
+            // refused one through onEvent again: both paths, and the switch between them, face the model.
+            int refusing = random.nextInt(4); // 0: a plain listener; 1: takes every offer; else refuses every nth
+            OfferingListener offering = refusing == 0 ? null
+                    : refusing == 1 ? OfferingListener.takingAll() : OfferingListener.refusingEvery(refusing);
+            CollectingListener listener = offering == null ? new CollectingListener() : offering.collected();
+            SubscriptionListener subscriber = offering == null ? listener : offering;
+            String kind = offering == null ? "" : refusing == 1 ? ", offers taken" : ", every " + refusing + "th offer refused";
             List<RecordedEvent> modelLog = model.readAll(ReadAllOptions.forwards().limit(Integer.MAX_VALUE)).events();
             String description;
             Subscription subscription;
@@ -497,8 +508,8 @@ class ModelBasedRandomTest {
                     default -> random.nextLong(size + 2);
                 };
                 long start = from == ReadStreamOptions.END ? size : from;
-                description = "subscribeToStream '" + stream + "' from " + from;
-                subscription = engine.subscribeToStream(stream, from, listener);
+                description = "subscribeToStream '" + stream + "' from " + from + kind;
+                subscription = engine.subscribeToStream(stream, from, subscriber);
                 expected = () -> modelStream(stream).stream().filter(e -> e.revision() >= start).toList();
             } else {
                 long size = modelLog.size();
@@ -510,8 +521,8 @@ class ModelBasedRandomTest {
                 long engineFrom = modelFrom == ReadAllOptions.END ? ReadAllOptions.END : engineOf(modelFrom);
                 long start = modelFrom == ReadAllOptions.END ? size : modelFrom;
                 EventFilter filter = randomFilter();
-                description = "subscribeToAll from " + modelFrom + " filter " + filter;
-                subscription = engine.subscribeToAll(engineFrom, filter, listener);
+                description = "subscribeToAll from " + modelFrom + " filter " + filter + kind;
+                subscription = engine.subscribeToAll(engineFrom, filter, subscriber);
                 expected = () -> model.readAll(ReadAllOptions.forwards().limit(Integer.MAX_VALUE)).events().stream()
                         .filter(e -> e.position().value() >= start && filter.matches(e)).toList();
             }
