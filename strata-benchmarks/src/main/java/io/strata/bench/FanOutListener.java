@@ -31,27 +31,23 @@ import org.HdrHistogram.Histogram;
 public final class FanOutListener implements Consumer<byte[]> {
     private final long origin;
     private final long measureEvents;
-    /** Made with the listener, so that nothing of the driver's is allocated while measuring. */
-    private final Window warmUpWindow;
+    /** Made with the listener, as the warm-up's window is, so that nothing of the driver's is allocated while measuring. */
     private final Window measuredWindow;
     /** Where deliveries go: the warm-up's window, then the measured one. Both are read the same way. */
     private volatile Window window;
-    private volatile boolean measuring;
     private final AtomicReference<Throwable> error = new AtomicReference<>();
 
     /** Measures {@code measureEvents} events from the one {@link #measureFrom} names; times are nanos since {@code origin}. */
     FanOutListener(long origin, long measureEvents) {
         this.origin = origin;
         this.measureEvents = measureEvents;
-        this.warmUpWindow = new Window(measureEvents);
         this.measuredWindow = new Window(measureEvents);
-        this.window = warmUpWindow;
+        this.window = new Window(measureEvents);
     }
 
     /** From now on, events {@code first} to {@code first + measureEvents - 1} are measured. Call before sending {@code first}, once. */
     void measureFrom(long first) {
-        measuredWindow.first = first; // published by the volatile writes below
-        measuring = true;
+        measuredWindow.first = first; // published by the volatile write below
         window = measuredWindow;
     }
 
@@ -74,9 +70,13 @@ public final class FanOutListener implements Consumer<byte[]> {
         this.error.compareAndSet(null, error);
     }
 
+    private boolean measuring() {
+        return window == measuredWindow;
+    }
+
     /** Measured events received so far, once each. */
     long measured() {
-        return measuring ? measuredWindow.received.get() : 0;
+        return measuring() ? measuredWindow.received.get() : 0;
     }
 
     /** Whether it has every measured event and has not failed: nothing more to wait for. */
@@ -86,7 +86,7 @@ public final class FanOutListener implements Consumer<byte[]> {
 
     /** Adds the latencies of the measured events received so far to {@code all}. */
     void addLatenciesTo(Histogram all) {
-        if (measuring) {
+        if (measuring()) {
             measuredWindow.addLatenciesTo(all);
         }
     }
@@ -98,7 +98,7 @@ public final class FanOutListener implements Consumer<byte[]> {
             throw new IllegalStateException("subscriber " + index + " failed: " + failure, failure);
         }
         long received = measured();
-        long duplicates = measuring ? measuredWindow.duplicates.get() : 0;
+        long duplicates = measuring() ? measuredWindow.duplicates.get() : 0;
         if (received != measureEvents || duplicates != 0) {
             throw new IllegalStateException("subscriber " + index + " received " + received + " of "
                     + measureEvents + " measured events (" + duplicates + " duplicates) within "
