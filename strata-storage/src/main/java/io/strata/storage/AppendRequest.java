@@ -56,7 +56,7 @@ final class AppendRequest {
             bodies[i] = RecordFormat.encodeBody(event, ids[i], streamBytes, event.type().getBytes(StandardCharsets.UTF_8),
                     RecordFormat.contentTypeBytes(event.contentType()));
             bodyDigests[i] = ChainHasher.bodyDigest(digest, bodies[i]);
-            bytes += RecordFormat.recordBytes(bodies[i]);
+            bytes += RecordFormat.recordBytes(bodies[i], i == n - 1);
         }
         this.allClientIds = all;
         this.anyClientIds = any;

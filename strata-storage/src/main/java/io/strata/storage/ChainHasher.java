@@ -10,13 +10,13 @@ import java.util.Arrays;
  * Keeps the running hash chain of the log, one link per append (see {@link RecordFormat}):
  *
  * <pre>
- *   body digest(r) = SHA-256(bytes 33 … end of data of record r)          what the writer of the event sent
+ *   body digest(r) = SHA-256(bytes 33 … end of body of record r)          what the writer of the event sent
  *   link(append)   = SHA-256(previous link ‖ for each record r of the append, in order:
  *                                             bytes 8 … 32 of r ‖ body digest(r))   where and when it was recorded
  * </pre>
  *
- * <p>The last record of an append stores its link; every other record stores its own body digest, so
- * {@code strata verify} still names the exact record whose event was changed, and a change anywhere
+ * <p>The last record of an append stores its link; every other record stores the first 8 bytes of its
+ * own body digest, so {@code strata verify} still names the exact record whose event was changed, and a change anywhere
  * else in an append (a header, its last record, a record removed or moved) breaks the link at the
  * append's last record. A one-event append's link is exactly the per-record link of earlier versions.
  *
@@ -30,7 +30,7 @@ import java.util.Arrays;
 final class ChainHasher {
     private final MessageDigest digest = newDigest();
     private final MessageDigest bodyDigester = newDigest();
-    private final byte[] current = new byte[RecordFormat.HASH_BYTES];
+    private final byte[] current = new byte[RecordFormat.LINK_BYTES];
     /** Whether {@link #add} has started the link of an append that {@link #finishAppend} has not ended. */
     private boolean inAppend;
 
@@ -49,8 +49,7 @@ final class ChainHasher {
 
     /** The body digest of the whole record at {@code recordOffset} (recovery, verify). */
     byte[] bodyDigestOf(ByteBuffer buf, int recordOffset) {
-        int bodyEnd = recordOffset + 4 + buf.getInt(recordOffset) - RecordFormat.HASH_BYTES;
-        update(bodyDigester, buf, recordOffset + RecordFormat.OFF_BODY, bodyEnd);
+        update(bodyDigester, buf, recordOffset + RecordFormat.OFF_BODY, RecordFormat.bodyEnd(buf, recordOffset));
         return bodyDigester.digest();
     }
 
@@ -111,6 +110,6 @@ final class ChainHasher {
     }
 
     static byte[] zero() {
-        return new byte[RecordFormat.HASH_BYTES];
+        return new byte[RecordFormat.LINK_BYTES];
     }
 }

@@ -116,10 +116,10 @@ final class RecordScanner {
             appendFirstPosition = position;
         }
         byte[] bodyDigest = hasher.bodyDigestOf(chunk, inChunk);
-        ByteBuffer stored = RecordFormat.chainHash(chunk, inChunk);
+        ByteBuffer stored = RecordFormat.trailer(chunk, inChunk);
         hasher.add(chunk, inChunk, bodyDigest);
         if ((flags & RecordFormat.BATCH_LAST) == 0) {
-            if (!stored.equals(ByteBuffer.wrap(bodyDigest))) {
+            if (!stored.equals(ByteBuffer.wrap(bodyDigest, 0, RecordFormat.DIGEST_PREFIX_BYTES))) {
                 abandonAppend();
                 return new Problem(segment, fileOffset, nextPosition, "body digest mismatch (this record's event was changed)");
             }
@@ -211,7 +211,7 @@ final class RecordScanner {
     static boolean anyValidRecordAfter(Segment segment, long fromOffset, long minPosition, int maxRecordBytes) throws IOException {
         long size = segment.size();
         ByteBuffer window = ByteBuffer.allocate(CHUNK_BYTES * 2);
-        for (long start = fromOffset + 1; start + RecordFormat.FIXED_BYTES <= size; start += CHUNK_BYTES) {
+        for (long start = fromOffset + 1; start + RecordFormat.MIN_RECORD_BYTES <= size; start += CHUNK_BYTES) {
             window.clear();
             window.limit((int) Math.min(window.capacity(), size - start));
             int read = segment.read(window, segment.baseAddress() + start);

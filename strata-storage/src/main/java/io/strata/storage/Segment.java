@@ -38,7 +38,7 @@ final class Segment implements AutoCloseable {
     static final String SUFFIX = ".log";
     private static final byte[] MAGIC = "STRATSEG".getBytes(StandardCharsets.US_ASCII);
     /** Version 2: the record layout of RecordFormat with flags at byte 32 and the two-level chain hash. */
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     /** Written from, a chunk at a time, to zero-fill ahead (direct: the channel writes it without a copy). */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
 
@@ -142,7 +142,8 @@ final class Segment implements AutoCloseable {
             }
             if (header.getInt(8) != VERSION) {
                 throw new CorruptedDataException("segment " + path + " has format version " + header.getInt(8)
-                        + "; this Strata reads version " + VERSION);
+                        + "; this Strata reads version " + VERSION + " (the store was written by an earlier,"
+                        + " unreleased build; there is no converter: read it with that build)");
             }
             return new Segment(path, header.getLong(16), header.getLong(24), file, file.size());
         } catch (IOException | RuntimeException e) {

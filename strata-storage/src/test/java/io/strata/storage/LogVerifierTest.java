@@ -63,7 +63,8 @@ class LogVerifierTest {
         writeOneAppendOfFive();
         tamper(1, record -> {
             flipFirstDataByte(record);
-            record.put(record.limit() - RecordFormat.HASH_BYTES, bodyDigestOf(record)); // the digest made to match
+            // the stored digest prefix made to match
+            record.put(record.limit() - RecordFormat.DIGEST_PREFIX_BYTES, bodyDigestOf(record), 0, RecordFormat.DIGEST_PREFIX_BYTES);
         });
 
         assertThat(problem()).contains("position 4").contains("hash chain broken");
@@ -152,7 +153,8 @@ class LogVerifierTest {
     }
 
     private static void flipFirstDataByte(ByteBuffer record) {
-        int dataStart = record.limit() - RecordFormat.HASH_BYTES - record.getInt(RecordFormat.OFF_DATA_LENGTH);
+        int validTimeBytes = (RecordFormat.flags(record, 0) & RecordFormat.HAS_VALID_TIME) != 0 ? RecordFormat.VALID_TIME_BYTES : 0;
+        int dataStart = RecordFormat.bodyEnd(record, 0) - validTimeBytes - record.getInt(RecordFormat.OFF_DATA_LENGTH);
         record.put(dataStart, (byte) (record.get(dataStart) ^ 1));
     }
 

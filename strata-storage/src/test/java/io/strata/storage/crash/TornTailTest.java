@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TornTailTest {
     /** Every record of the fixtures is this long, so "the last record" is 2,048 bits. */
     private static final int RECORD_BYTES = 256;
-    private static final int FIXED_RECORD_BYTES = 102;
+    /** A record's bytes besides its names and data: as an append's last record, and as one before it. */
+    private static final int FIXED_LAST_RECORD_BYTES = 94;
+    private static final int FIXED_INNER_RECORD_BYTES = 70;
 
     /** Held so the level sticks: recovery warns once a case, thousands of times. */
     private static final Logger ENGINE_LOG = Logger.getLogger("io.strata.storage");
@@ -366,13 +368,13 @@ class TornTailTest {
         try (EmbeddedEventStore store = EmbeddedEventStore.open(config)) {
             for (int i = 0; i < singles; i++) {
                 String stream = "torn-" + i % 3;
-                store.append(stream, ExpectedRevision.ANY, List.of(event(stream, "Early", i)));
+                store.append(stream, ExpectedRevision.ANY, List.of(event(stream, "Early", i, true)));
             }
             String before = lastSegment(source);
             long sizeBefore = Files.size(source.resolve(before));
             List<EventData> last = new ArrayList<>();
             for (int i = 0; i < lastAppendSize; i++) {
-                last.add(event("torn-tail", "Tail", i));
+                last.add(event("torn-tail", "Tail", i, i == lastAppendSize - 1));
             }
             store.append("torn-tail", ExpectedRevision.ANY, last);
             segment = lastSegment(source);
@@ -390,9 +392,10 @@ class TornTailTest {
         return new Fixture(image, segment, tailStart, tailEnd, events, memtableEntries);
     }
 
-    /** An event whose record takes exactly {@value #RECORD_BYTES} bytes. */
-    private static EventData event(String stream, String type, int i) {
-        byte[] data = new byte[RECORD_BYTES - FIXED_RECORD_BYTES - stream.length() - type.length()];
+    /** An event whose record takes exactly {@value #RECORD_BYTES} bytes, as its append's last record or not. */
+    private static EventData event(String stream, String type, int i, boolean lastOfAppend) {
+        int fixed = lastOfAppend ? FIXED_LAST_RECORD_BYTES : FIXED_INNER_RECORD_BYTES;
+        byte[] data = new byte[RECORD_BYTES - fixed - stream.length() - type.length()];
         new Random(i * 31L + stream.hashCode()).nextBytes(data);
         return EventData.builder(type).data(data).build();
     }
@@ -435,7 +438,7 @@ class TornTailTest {
                 assertThat(log).as("events after reopening (%s)", what).isEqualTo(expected);
                 assertThat(store.truncatedBytes()).as("bytes cut (%s)", what).isEqualTo(cut);
                 StoreContents.checkConsistent(store, log);
-                EventData next = event("after-recovery", "Resumed", (int) cut);
+                EventData next = event("after-recovery", "Resumed", (int) cut, true);
                 AppendResult r = store.append("after-recovery", ExpectedRevision.NO_STREAM, List.of(next));
                 assertThat(r.firstPosition().value()).as("position of the first append after recovery (%s)", what)
                         .isEqualTo(expected.size());
