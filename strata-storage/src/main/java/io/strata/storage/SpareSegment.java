@@ -64,6 +64,15 @@ final class SpareSegment extends EngineThread {
      * W2 (~45 MB/s) and W6 (~3.3 MB/s) stay below it.
      */
     static final long SLOW_LOG_BYTES_PER_SECOND = 100L << 20;
+    /**
+     * A log growing slower gets no spare of a large segment: the writer zero-fills its segment a window at
+     * a time instead (ADR 0005), as it does the first segment of a new store. At W6's 3.3 MB/s a paced
+     * chunk's fsync held a log fsync 5-11 ms about once a second, which set W6's tail: six interleaved
+     * pairs over gRPC with and without a spare, p99 19.2 / 11.8, 69.0 / 15.3, 69.5 / 19.3, 18.3 / 31.2,
+     * 17.4 / 10.1, 66.6 / 57.4 ms (2026-11-29, ADR 0008 "No spare for a slow log"). W2 (~45 MB/s) keeps
+     * its paced spare.
+     */
+    static final long NO_SPARE_BELOW_BYTES_PER_SECOND = 16L << 20;
 
     private final FileIO io;
     private final Path path;
@@ -211,6 +220,16 @@ final class SpareSegment extends EngineThread {
             deleteQuietly();
             return false;
         }
+    }
+
+    /**
+     * Whether a spare of a segment of {@code segmentBytes} is worth making for a log whose active segment
+     * grew {@code segmentGrowth} bytes in {@code nanos}: always for a small segment (tests, mostly), else
+     * unless the log grows slower than {@link #NO_SPARE_BELOW_BYTES_PER_SECOND}. A log that speeds up is
+     * asked about again after each write.
+     */
+    static boolean isWorthMaking(long segmentBytes, long segmentGrowth, long nanos) {
+        return segmentBytes < PACED_FROM_BYTES || segmentGrowth >= (double) NO_SPARE_BELOW_BYTES_PER_SECOND * nanos / 1e9;
     }
 
     /** Whether a log that grew {@code logGrowth} bytes in {@code nanos} is slow enough to pace the spare to. */

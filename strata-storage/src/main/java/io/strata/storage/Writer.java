@@ -75,6 +75,9 @@ final class Writer implements Runnable {
     private final Checkpointer checkpointer;
     /** Durability fsync or batched: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
     private final SpareSegment spare;
+    /** The active segment's size and the time when it began taking records here (opened or rolled to): its pace. */
+    private long activeSizeAtStart;
+    private long activeStartNanos;
     /** Durability fsync or batched: lets go of the pages of segments older than the cached ones (ADR 0009); else null. */
     private final PageCacheTrimmer trimmer;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
@@ -149,6 +152,8 @@ final class Writer implements Runnable {
         if (trimmer != null) {
             trimmer.start();
         }
+        activeSizeAtStart = state.log.active().size();
+        activeStartNanos = System.nanoTime();
         thread.start();
     }
 
@@ -643,7 +648,8 @@ final class Writer implements Runnable {
         buffer.flip();
         active.append(buffer);
         buffer.clear();
-        if (spare != null && active.size() > config.segmentBytes() / 4) {
+        if (spare != null && active.size() > config.segmentBytes() / 4 && SpareSegment.isWorthMaking(config.segmentBytes(),
+                active.size() - activeSizeAtStart, System.nanoTime() - activeStartNanos)) {
             spare.prepareNext(); // a quarter in: time to make the next segment's file (nothing, if on its way)
         }
     }
@@ -689,6 +695,8 @@ final class Writer implements Runnable {
         }
         state.log.addSegment(next);
         createdInBatch = next;
+        activeSizeAtStart = next.size();
+        activeStartNanos = System.nanoTime();
         if (trimmer != null) {
             // The segments before the active one, newest last: the one that just fell out of the cached ones.
             Segment[] all = state.log.segments();

@@ -3,6 +3,8 @@ package io.strata.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.core.Durability;
+import io.strata.core.EventData;
+import io.strata.core.ExpectedRevision;
 import io.strata.storage.io.FileIO;
 import io.strata.storage.io.ForwardingFileIO;
 import io.strata.storage.io.ForwardingStorageFile;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -129,6 +132,65 @@ class SpareSegmentTest {
         assertThat(SpareSegment.isSlow(3_300_000, second)).as("W6's log: paced").isTrue();
         assertThat(SpareSegment.isSlow(45_000_000, second)).as("W2's log: paced").isTrue();
         assertThat(SpareSegment.isSlow(330_000_000, second)).as("W3's log: flat out").isFalse();
+    }
+
+    /** A large segment's spare is made only for a log growing at least 16 MiB/s; a small one's always. */
+    @Test
+    void aSlowLogGetsNoSpareOfALargeSegment() {
+        long second = 1_000_000_000L;
+        long large = 256L << 20;
+        assertThat(SpareSegment.isWorthMaking(large, 3_300_000, second)).as("W6's log").isFalse();
+        assertThat(SpareSegment.isWorthMaking(large, 15L << 20, second)).as("just below the bound").isFalse();
+        assertThat(SpareSegment.isWorthMaking(large, 16L << 20, second)).as("at the bound").isTrue();
+        assertThat(SpareSegment.isWorthMaking(large, 45_000_000, second)).as("W2's log").isTrue();
+        assertThat(SpareSegment.isWorthMaking(SpareSegment.PACED_FROM_BYTES - 1, 0, second))
+                .as("a small segment, whatever its pace").isTrue();
+    }
+
+    /**
+     * Through a store of large segments: appends that pass the quarter mark slowly leave the writer to
+     * zero-fill ahead of itself, and the same appends made quickly get a spare.
+     */
+    @Test
+    void aStoreOfLargeSegmentsMakesASpareOnlyForAFastLog() throws Exception {
+        long segmentBytes = SpareSegment.PACED_FROM_BYTES;
+        int appendBytes = 1 << 20;
+        int quarterAndOne = (int) (segmentBytes / 4 / appendBytes) + 1;
+        Path slow = temp.resolve("slow");
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(largeSegments(slow, segmentBytes))) {
+            long started = System.nanoTime();
+            for (int i = 0; i < quarterAndOne; i++) {
+                appendMebibyte(store, "slow-" + i);
+                Thread.sleep(100); // ~10 MiB/s, or slower on a slow machine
+            }
+            long nanos = System.nanoTime() - started;
+            assertThat(SpareSegment.isWorthMaking(segmentBytes, (long) quarterAndOne * appendBytes, nanos))
+                    .as("the pace these appends kept").isFalse();
+            Thread.sleep(200);
+            assertThat(Files.exists(spareFile(slow))).as("a spare for a log growing ~10 MiB/s").isFalse();
+            assertThat(store.spareSegmentReady()).isFalse();
+        }
+        Path fast = temp.resolve("fast");
+        try (EmbeddedEventStore store = EmbeddedEventStore.open(largeSegments(fast, segmentBytes))) {
+            for (int i = 0; i < quarterAndOne; i++) {
+                appendMebibyte(store, "fast-" + i);
+            }
+            // Being made: a paced spare writes a chunk ahead of a log that has stopped, and waits for it.
+            awaitCondition(() -> Files.exists(spareFile(fast)), "a spare begun for a log growing fast");
+        }
+    }
+
+    private static StoreConfig largeSegments(Path dir, long segmentBytes) {
+        // batched: the pace is the writer's, not the disk's fsync latency, so the fast log is fast on any machine
+        return StoreConfig.builder(dir).durability(Durability.BATCHED).segmentBytes(segmentBytes).build();
+    }
+
+    private static void appendMebibyte(EmbeddedEventStore store, String stream) {
+        List<EventData> events = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            events.add(EventData.builder("Blob").data(new byte[(64 << 10) - 256]).contentType("application/octet-stream").build());
+        }
+        store.append(stream, ExpectedRevision.NO_STREAM, events);
     }
 
     /**
