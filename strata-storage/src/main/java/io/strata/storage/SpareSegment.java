@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  * </pre>
  *
  * <p>Made only once the active segment is a quarter full, so that a store that writes little (a test, a
- * command that appends a few events) never spends a segment of disk and writes on it.
+ * command that appends a few events) never spends a segment of disk and writes on it; and for a large
+ * segment only while the log grows at least {@link #NO_SPARE_BELOW_BYTES_PER_SECOND} (the writer asks
+ * {@link #isWorthMaking}), as a slow log's fsyncs are held up more by the spare's than helped by it.
  *
  * <p>Design note: zeros written ahead by the writer itself (ADR 0005, 1 MiB at a time) made W3's writer
  * spend two thirds of its CPU taking new pages into the page cache (~2.8 ms of CPU per MB on this VM),
@@ -67,10 +69,10 @@ final class SpareSegment extends EngineThread {
     /**
      * A log growing slower gets no spare of a large segment: the writer zero-fills its segment a window at
      * a time instead (ADR 0005), as it does the first segment of a new store. At W6's 3.3 MB/s a paced
-     * chunk's fsync held a log fsync 5-11 ms about once a second, which set W6's tail: six interleaved
-     * pairs over gRPC with and without a spare, p99 19.2 / 11.8, 69.0 / 15.3, 69.5 / 19.3, 18.3 / 31.2,
-     * 17.4 / 10.1, 66.6 / 57.4 ms (2026-11-29, ADR 0008 "No spare for a slow log"). W2 (~45 MB/s) keeps
-     * its paced spare.
+     * chunk's fsync held a log fsync 5-11 ms about once a second; without the spare, one embedded W6 run
+     * had 14 log fsyncs over 5 ms against 24. W6's p99 over gRPC was lower without it in 8 of 12
+     * interleaved pairs, which is no clear signal through this disk's own stalls (ADR 0008, "No spare for
+     * a slow log"). W2 (~45 MB/s) keeps its paced spare.
      */
     static final long NO_SPARE_BELOW_BYTES_PER_SECOND = 16L << 20;
 
