@@ -344,7 +344,9 @@ class ReadAheadTest {
         assertThat(idsOf(eventsOf(pages))).isEqualTo(typeC);
         assertThat(pages.get(5).next().orElseThrow().value()).isEqualTo(139);
         assertThat(counts(store).guessed()).isEqualTo(3);
-        assertThat(proxy.requests()).contains(ProtoMapping.toProto(first.from(120)), ProtoMapping.toProto(first.from(139)));
+        // The wrong guess from 120 is cancelled as soon as the page from 100 is in, which can be before its
+        // request has left the client, so the proxy need not see it (CI once saw exactly that).
+        assertThat(proxy.requests()).contains(ProtoMapping.toProto(first.from(139)));
         assertThat(counts(store).used()).isGreaterThanOrEqualTo(4); // pages 4 to 7
     }
 
