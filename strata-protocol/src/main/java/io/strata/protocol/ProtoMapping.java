@@ -69,7 +69,7 @@ public final class ProtoMapping {
 
     public static io.strata.core.EventData fromProto(io.strata.protocol.v1.EventData proto) {
         Optional<UUID> id = proto.getId().isEmpty() ? Optional.empty() : Optional.of(uuid(proto.getId(), "event id"));
-        String contentType = contentType(proto.getContentType());
+        String contentType = proto.getContentType().isEmpty() ? io.strata.core.EventData.JSON : proto.getContentType();
         Optional<Instant> validTime = proto.hasValidTime() ? Optional.of(instant(proto.getValidTime())) : Optional.empty();
         return new io.strata.core.EventData(id, proto.getType(), WholeArray.of(proto.getData()),
                 WholeArray.of(proto.getMetadata()), contentType, validTime);
@@ -148,12 +148,10 @@ public final class ProtoMapping {
                 .setRevision(event.revision())
                 .setPosition(event.position().value())
                 .setRecordedTime(timestamp(event.recordedTime()))
+                .setContentType(event.contentType())
                 .setData(UnsafeByteOperations.unsafeWrap(event.data()))
                 .setMetadata(UnsafeByteOperations.unsafeWrap(event.metadata()));
         event.validTime().ifPresent(time -> proto.setValidTime(timestamp(time)));
-        if (!io.strata.core.EventData.JSON.equals(event.contentType())) {
-            proto.setContentType(event.contentType()); // left out for JSON, as in EventData
-        }
         return proto.build();
     }
 
@@ -161,12 +159,7 @@ public final class ProtoMapping {
         Optional<Instant> validTime = proto.hasValidTime() ? Optional.of(instant(proto.getValidTime())) : Optional.empty();
         return new io.strata.core.RecordedEvent(uuid(proto.getId(), "event id"), proto.getStream(), proto.getType(),
                 proto.getRevision(), Position.of(proto.getPosition()), instant(proto.getRecordedTime()), validTime,
-                contentType(proto.getContentType()), WholeArray.of(proto.getData()), WholeArray.of(proto.getMetadata()));
-    }
-
-    /** A content type as the wire gives it: empty stands for {@code application/json}. */
-    static String contentType(String onTheWire) {
-        return onTheWire.isEmpty() ? io.strata.core.EventData.JSON : onTheWire;
+                proto.getContentType(), WholeArray.of(proto.getData()), WholeArray.of(proto.getMetadata()));
     }
 
     public static List<io.strata.core.RecordedEvent> eventsFromProto(List<io.strata.protocol.v1.RecordedEvent> protos) {

@@ -330,7 +330,7 @@ public final class RecordedEventDecoder {
     private RecordedEvent event() {
         Optional<Instant> valid = validTime.present ? Optional.of(validTime.instant()) : Optional.empty();
         return new RecordedEvent(id(), stream, type, revision, Position.of(position), recordedTime.instant(),
-                valid, ProtoMapping.contentType(contentType), data, metadata);
+                valid, contentType, data, metadata);
     }
 
     private UUID id() {

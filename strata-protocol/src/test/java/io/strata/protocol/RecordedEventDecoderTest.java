@@ -207,7 +207,7 @@ class RecordedEventDecoderTest {
             out.writeByteArray(7, new byte[0]);
         }), "empty valid time");
         assertThat(event).isEqualTo(new RecordedEvent(UUID.fromString(ID), "", "", 0, Position.of(0), Instant.EPOCH,
-                Optional.of(Instant.EPOCH), "application/json", new byte[0], new byte[0]));
+                Optional.of(Instant.EPOCH), "", new byte[0], new byte[0]));
     }
 
     @Test
@@ -395,12 +395,12 @@ class RecordedEventDecoderTest {
             out.writeString(1, ID);
             out.writeString(2, "account-1");
             out.writeString(3, "Deposited");
-            out.writeString(8, "text/plain");
+            out.writeString(8, "application/json");
         }));
         RecordedEvent event = decoder.decode(message(out -> out.writeString(1, ID)));
         assertThat(event.stream()).isEmpty();
         assertThat(event.type()).isEmpty();
-        assertThat(event.contentType()).as("absent: JSON, not the last event's").isEqualTo("application/json");
+        assertThat(event.contentType()).isEmpty();
     }
 
     @Test

@@ -38,23 +38,6 @@ class RecordedEventEncoderTest {
     }
 
     @Test
-    void aJsonContentTypeIsLeftOutAndReadBackAsJson() throws Exception {
-        RecordedEvent json = event("order-1", "Placed");
-        RecordedEvent text = new RecordedEvent(json.id(), "order-1", "Placed", 3, Position.of(12), RandomEvents.RECORDED,
-                Optional.empty(), "text/plain", "{}".getBytes(), new byte[0]);
-
-        byte[] jsonBytes = encoder.encode(json);
-        byte[] textBytes = encoder.encode(text);
-
-        assertThat(io.strata.protocol.v1.RecordedEvent.parseFrom(jsonBytes).getContentType()).isEmpty();
-        assertThat(textBytes.length - jsonBytes.length).as("a content_type field: tag, length, 10 bytes").isEqualTo(12);
-        assertThat(new RecordedEventDecoder().decode(jsonBytes).contentType()).isEqualTo("application/json");
-        assertThat(ProtoMapping.fromProto(io.strata.protocol.v1.RecordedEvent.parseFrom(jsonBytes)).contentType())
-                .isEqualTo("application/json");
-        assertThat(new RecordedEventDecoder().decode(textBytes).contentType()).isEqualTo("text/plain");
-    }
-
-    @Test
     void aStringSeenBeforeIsEncodedAgainWhenItChangesBack() {
         RecordedEvent first = event("order-1", "Placed");
         RecordedEvent other = event("order-2", "Shipped");

@@ -148,7 +148,7 @@ class GrpcApiTest {
         assertThat(placed.getId()).isEqualTo(id.toString());
         assertThat(placed.getData().toStringUtf8()).isEqualTo("{\"sku\":\"A-1\"}");
         assertThat(placed.getMetadata().toStringUtf8()).isEqualTo("{\"by\":\"test\"}");
-        assertThat(placed.getContentType()).as("left out for JSON").isEmpty();
+        assertThat(placed.getContentType()).isEqualTo("application/json");
         assertThat(placed.getRecordedTime().getSeconds()).isEqualTo(first.getRecordedTime().getSeconds());
 
         ReadStreamResponse backwards = stub.readStream(ReadStreamRequest.newBuilder().setStream("order-1")
