@@ -75,9 +75,6 @@ final class Writer implements Runnable {
     private final Checkpointer checkpointer;
     /** Durability fsync or batched: the next segment's file, zero-filled beforehand (ADR 0008); else null. */
     private final SpareSegment spare;
-    /** The active segment's size and the time when it began taking records here (opened or rolled to): its pace. */
-    private long activeSizeAtStart;
-    private long activeStartNanos;
     /** Durability fsync or batched: lets go of the pages of segments older than the cached ones (ADR 0009); else null. */
     private final PageCacheTrimmer trimmer;
     /** The batch being encoded. A heap buffer, so hashing reads its array (see ChainHasher.chain). */
@@ -90,6 +87,9 @@ final class Writer implements Runnable {
     private final List<Segment> touched = new ArrayList<>();
     private final List<Long> touchedSizes = new ArrayList<>();
     private Segment createdInBatch;
+    /** The active segment's size and the time when it began taking records here (opened or rolled to): its pace. */
+    private long activeSizeAtStart;
+    private long activeStartNanos;
 
     private long nextPosition;
     private long lastRecordedMicros;
@@ -152,8 +152,7 @@ final class Writer implements Runnable {
         if (trimmer != null) {
             trimmer.start();
         }
-        activeSizeAtStart = state.log.active().size();
-        activeStartNanos = System.nanoTime();
+        activeStartsNow(state.log.active());
         thread.start();
     }
 
@@ -648,10 +647,21 @@ final class Writer implements Runnable {
         buffer.flip();
         active.append(buffer);
         buffer.clear();
-        if (spare != null && active.size() > config.segmentBytes() / 4 && SpareSegment.isWorthMaking(config.segmentBytes(),
-                active.size() - activeSizeAtStart, System.nanoTime() - activeStartNanos)) {
-            spare.prepareNext(); // a quarter in: time to make the next segment's file (nothing, if on its way)
+        if (spare != null && isSpareDue(active)) {
+            spare.prepareNext(); // nothing, if on its way
         }
+    }
+
+    /** A quarter into the active segment, at a pace worth a spare: time to make the next segment's file. */
+    private boolean isSpareDue(Segment active) {
+        return active.size() > config.segmentBytes() / 4 && SpareSegment.isWorthMaking(config.segmentBytes(),
+                active.size() - activeSizeAtStart, System.nanoTime() - activeStartNanos);
+    }
+
+    /** {@code segment} begins taking this writer's records now: the spare rule measures its pace from here. */
+    private void activeStartsNow(Segment segment) {
+        activeSizeAtStart = segment.size();
+        activeStartNanos = System.nanoTime();
     }
 
     /**
@@ -695,8 +705,7 @@ final class Writer implements Runnable {
         }
         state.log.addSegment(next);
         createdInBatch = next;
-        activeSizeAtStart = next.size();
-        activeStartNanos = System.nanoTime();
+        activeStartsNow(next);
         if (trimmer != null) {
             // The segments before the active one, newest last: the one that just fell out of the cached ones.
             Segment[] all = state.log.segments();
