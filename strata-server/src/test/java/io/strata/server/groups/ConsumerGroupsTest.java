@@ -2,7 +2,7 @@ package io.strata.server.groups;
 
 import static io.strata.server.groups.GroupTestSupport.ackIds;
 import static io.strata.server.groups.GroupTestSupport.append;
-import static io.strata.server.groups.GroupTestSupport.drain;
+import static io.strata.server.groups.GroupTestSupport.drainExpecting;
 import static io.strata.server.groups.GroupTestSupport.fetchAtLeast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -140,7 +140,7 @@ class ConsumerGroupsTest {
 
         AppendResult later = append(store, "order-2", 2);
 
-        List<Message> got = drain(group, "c1", Duration.ofMillis(300));
+        List<Message> got = drainExpecting(group, "c1", 2, Duration.ofMillis(300));
         assertThat(got).extracting(m -> m.event().position()).containsExactly(later.firstPosition(), later.lastPosition());
     }
 
@@ -149,7 +149,7 @@ class ConsumerGroupsTest {
         append(store, "order-1", 5); // positions 0..4
         ConsumerGroup group = groups.create("g", GroupSettings.of(GroupSource.all()).withStart(StartFrom.at(Position.of(3)))).group();
 
-        assertThat(drain(group, "c1", Duration.ofMillis(300))).extracting(m -> m.event().position().value()).containsExactly(3L, 4L);
+        assertThat(drainExpecting(group, "c1", 2, Duration.ofMillis(300))).extracting(m -> m.event().position().value()).containsExactly(3L, 4L);
     }
 
     @Test
@@ -159,7 +159,7 @@ class ConsumerGroupsTest {
         append(store, "order-1", 3); // positions 6..8, revisions 3..5
         ConsumerGroup group = groups.create("g", GroupSettings.of(GroupSource.stream("order-1")).withStart(StartFrom.at(Position.of(4)))).group();
 
-        assertThat(drain(group, "c1", Duration.ofMillis(300))).extracting(m -> m.event().revision()).containsExactly(3L, 4L, 5L);
+        assertThat(drainExpecting(group, "c1", 3, Duration.ofMillis(300))).extracting(m -> m.event().revision()).containsExactly(3L, 4L, 5L);
     }
 
     @Test
@@ -169,7 +169,7 @@ class ConsumerGroupsTest {
         append(store, "order-1", 2);
         ConsumerGroup group = groups.create("g", fromStart(GroupSource.stream("order-1"))).group();
 
-        List<Message> got = drain(group, "c1", Duration.ofMillis(300));
+        List<Message> got = drainExpecting(group, "c1", 4, Duration.ofMillis(300));
 
         assertThat(got).extracting(GroupTestSupport::key).containsExactly("order-1@0", "order-1@1", "order-1@2", "order-1@3");
         assertThat(group.status().lag()).isZero();
@@ -182,7 +182,7 @@ class ConsumerGroupsTest {
         append(store, "invoice-1", "OrderPlaced", 2);
         ConsumerGroup group = groups.create("g", fromStart(GroupSource.all(EventFilter.category("order").withTypes(java.util.Set.of("OrderPlaced"))))).group();
 
-        List<Message> got = drain(group, "c1", Duration.ofMillis(300));
+        List<Message> got = drainExpecting(group, "c1", 2, Duration.ofMillis(300));
 
         assertThat(got).extracting(GroupTestSupport::key).containsExactlyInAnyOrder("order-1@0", "order-1@1");
         // The reader scanned past the filtered-out tail, so a caught-up filtered group has no lag.

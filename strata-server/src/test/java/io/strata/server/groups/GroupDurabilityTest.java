@@ -3,6 +3,7 @@ package io.strata.server.groups;
 import static io.strata.server.groups.GroupTestSupport.ackIds;
 import static io.strata.server.groups.GroupTestSupport.append;
 import static io.strata.server.groups.GroupTestSupport.drain;
+import static io.strata.server.groups.GroupTestSupport.drainExpecting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -105,7 +106,7 @@ class GroupDurabilityTest {
             assertThat(p.reason()).isEqualTo(ParkReason.NACKED);
         });
         append(store, "s-9", 1);
-        assertThat(drain(reopened, "c1", Duration.ofMillis(500))).extracting(GroupTestSupport::key).containsExactly("s-9@0");
+        assertThat(drainExpecting(reopened, "c1", 1, Duration.ofMillis(500))).extracting(GroupTestSupport::key).containsExactly("s-9@0");
         // And the idempotent create still sees the same group.
         assertThat(groups.create("g", settings).created()).isFalse();
     }
@@ -128,7 +129,7 @@ class GroupDurabilityTest {
         crashAndReopenGroups();
 
         assertThat(groups.get("g").status().checkpoint()).isEqualTo(Position.of(durable));
-        List<Message> redelivered = drain(groups.get("g"), "c2", Duration.ofMillis(500));
+        List<Message> redelivered = drainExpecting(groups.get("g"), "c2", (int) (1000 - durable), Duration.ofMillis(500));
         Set<Long> again = positions(redelivered);
         Set<Long> expected = new HashSet<>();
         for (long p = durable; p < 1000; p++) {
@@ -171,7 +172,7 @@ class GroupDurabilityTest {
         ConsumerGroup reopened = groups.get("g");
         assertThat(reopened.status().checkpoint()).isEqualTo(Position.of(0));
         assertThat(reopened.parked(10)).extracting(p -> p.event().position().value()).containsExactly(1L);
-        assertThat(drain(reopened, "c2", Duration.ofMillis(500))).extracting(m -> m.event().position().value()).containsExactly(0L);
+        assertThat(drainExpecting(reopened, "c2", 1, Duration.ofMillis(500))).extracting(m -> m.event().position().value()).containsExactly(0L);
 
         // A replay interrupted by a restart leaves the message parked.
         reopened.replayParked();
@@ -187,7 +188,7 @@ class GroupDurabilityTest {
         restart(); // nothing acked, so the checkpoint written at creation is all there is
         append(store, "s-0", 2);
 
-        assertThat(drain(groups.get("g"), "c1", Duration.ofMillis(500))).extracting(m -> m.event().revision()).containsExactly(3L, 4L);
+        assertThat(drainExpecting(groups.get("g"), "c1", 2, Duration.ofMillis(500))).extracting(m -> m.event().revision()).containsExactly(3L, 4L);
     }
 
     @Test

@@ -17,6 +17,9 @@ import java.util.function.Supplier;
 
 /** Shared helpers: a real embedded store in a temp folder, appends, fetch loops. */
 final class GroupTestSupport {
+    /** How long {@link #drainExpecting} waits for the messages it expects. */
+    static final Duration EXPECTED_WITHIN = Duration.ofSeconds(10);
+
     private GroupTestSupport() {
     }
 
@@ -52,6 +55,26 @@ final class GroupTestSupport {
         while (got.size() < count && System.nanoTime() < deadline) {
             got.addAll(group.fetch(consumer, ConsumerGroup.MAX_FETCH, Duration.ofMillis(100)));
         }
+        return got;
+    }
+
+    /**
+     * Fetches and acks until {@code expected} messages came, however long a loaded machine makes that
+     * (up to {@link #EXPECTED_WITHIN}), then on until nothing more comes for {@code quiet}: what a test
+     * that asserts the exact messages needs. A plain {@link #drain} stops at the first quiet window, so a
+     * dispatcher slower than that window under load would look like a missing message.
+     */
+    static List<Message> drainExpecting(ConsumerGroup group, String consumer, int expected, Duration quiet) {
+        List<Message> got = new ArrayList<>();
+        long deadline = System.nanoTime() + EXPECTED_WITHIN.toNanos();
+        while (got.size() < expected && System.nanoTime() < deadline) {
+            List<Message> batch = group.fetch(consumer, ConsumerGroup.MAX_FETCH, Duration.ofMillis(100));
+            if (!batch.isEmpty()) {
+                got.addAll(batch);
+                group.ack(ackIds(batch));
+            }
+        }
+        got.addAll(drain(group, consumer, quiet));
         return got;
     }
 
