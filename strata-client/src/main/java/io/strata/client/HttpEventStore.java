@@ -28,6 +28,7 @@ import io.strata.core.StreamSlice;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
 import io.strata.core.WrongExpectedRevisionException;
+import io.strata.protocol.DecodedEventCache;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -72,6 +73,8 @@ public final class HttpEventStore implements EventStore {
 
     private final HttpTransport transport;
     private final Set<SseSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** What this client's subscriptions decoded lately: the server sends each subscriber the same JSON (ADR 0012). */
+    private final DecodedEventCache decodedEvents = new DecodedEventCache();
 
     private HttpEventStore(String url) {
         this.transport = HttpTransport.connect(url, HttpEventStore::failure);
@@ -197,7 +200,7 @@ public final class HttpEventStore implements EventStore {
                 failedToStart = e;
             }
         }
-        return SseSubscription.start(transport, target(path, resumable), lastEventId, failedToStart, listener, subscriptions);
+        return SseSubscription.start(transport, target(path, resumable), lastEventId, failedToStart, listener, decodedEvents, subscriptions);
     }
 
     /** The id of the last event there is now ({@code Last-Event-ID}), or empty when there is none. */

@@ -9,13 +9,17 @@ import java.util.Arrays;
  * Server-Sent Events framing, as browsers read it: lines end in LF, CRLF or CR; fields until a
  * blank line make one message; {@code data} lines join with LF; lines starting with ':' are
  * comments; the {@code id} field persists until the next one; a message without data is not
- * dispatched. Works on bytes, without a copy per line: the data is UTF-8 JSON and goes to the JSON
- * parser as it is. Not thread-safe.
+ * dispatched. Works on bytes, without a copy per line or per message: the data is UTF-8 JSON, handed
+ * on in the parser's own buffer. Not thread-safe.
  */
 final class SseParser {
     interface Messages {
-        /** One message: its event name ({@code message} when none), its last event id (or null), its data. */
-        void message(String name, String id, byte[] data) throws IOException;
+        /**
+         * One message: its event name ({@code message} when none), its last event id (or null), and its data,
+         * {@code data[0, length)}. The array is the parser's own and is reused for the next message: copy what
+         * is kept.
+         */
+        void message(String name, String id, byte[] data, int length) throws IOException;
     }
 
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
@@ -75,7 +79,7 @@ final class SseParser {
     private void line() throws IOException {
         if (lineLength == 0) {
             if (dataLength >= 0) {
-                messages.message(name == null ? "message" : name, id, Arrays.copyOf(data, dataLength));
+                messages.message(name == null ? "message" : name, id, data, dataLength);
             }
             name = null;
             dataLength = -1;

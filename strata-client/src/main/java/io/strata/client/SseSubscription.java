@@ -4,8 +4,10 @@ import io.strata.core.RecordedEvent;
 import io.strata.core.StrataException;
 import io.strata.core.Subscription;
 import io.strata.core.SubscriptionListener;
+import io.strata.protocol.DecodedEventCache;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -28,6 +30,7 @@ final class SseSubscription implements Subscription {
     private final String target;
     private final StrataException failedToStart;
     private final SubscriptionListener listener;
+    private final DecodedEventCache decodedEvents;
     private final Set<SseSubscription> open;
     private final Object lock = new Object();
     private volatile boolean active = true;
@@ -40,22 +43,25 @@ final class SseSubscription implements Subscription {
      * @param target        the path and query of the stream to read
      * @param lastEventId   where to resume, or null to begin where {@code target} says
      * @param failedToStart when not null, the subscription only reports it to the listener
+     * @param decodedEvents events the client's subscriptions decoded lately, shared between them
      * @param open          the subscriptions to close with the client: this one is in it while it runs
      */
     private SseSubscription(HttpTransport transport, String target, String lastEventId, StrataException failedToStart,
-                            SubscriptionListener listener, Set<SseSubscription> open) {
+                            SubscriptionListener listener, DecodedEventCache decodedEvents, Set<SseSubscription> open) {
         this.transport = transport;
         this.target = target;
         this.lastEventId = lastEventId;
         this.failedToStart = failedToStart;
         this.listener = listener;
+        this.decodedEvents = decodedEvents;
         this.open = open;
     }
 
     /** Starts a subscription's thread, named {@code strata-sse PATH}. */
     static SseSubscription start(HttpTransport transport, String target, String lastEventId, StrataException failedToStart,
-                                 SubscriptionListener listener, Set<SseSubscription> open) {
-        SseSubscription subscription = new SseSubscription(transport, target, lastEventId, failedToStart, listener, open);
+                                 SubscriptionListener listener, DecodedEventCache decodedEvents, Set<SseSubscription> open) {
+        SseSubscription subscription = new SseSubscription(transport, target, lastEventId, failedToStart, listener,
+                decodedEvents, open);
         open.add(subscription);
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
         subscription.thread = Thread.ofPlatform().daemon().name("strata-sse " + path).start(subscription::run);
@@ -125,7 +131,7 @@ final class SseSubscription implements Subscription {
     }
 
     /** One complete SSE message: events to the listener (remembering their id), caught-up once. */
-    private void dispatch(String name, String id, byte[] data) {
+    private void dispatch(String name, String id, byte[] data, int length) {
         synchronized (lock) {
             if (!active) {
                 return;
@@ -134,7 +140,7 @@ final class SseSubscription implements Subscription {
                 case "event" -> {
                     RecordedEvent event;
                     try {
-                        event = HttpEventJson.event(Json.parse("an event from the server", data));
+                        event = decode(data, length);
                     } catch (RuntimeException unreadable) {
                         throw new Fatal(unreadable); // reading it again after a reconnection would fail the same way
                     }
@@ -162,6 +168,19 @@ final class SseSubscription implements Subscription {
                 lastEventId = id;
             }
         }
+    }
+
+    /**
+     * The event whose JSON is {@code data[0, length)}: the one another subscription of this client decoded
+     * from the very same bytes lately, or decoded here (and kept for the others).
+     */
+    private RecordedEvent decode(byte[] data, int length) {
+        RecordedEvent known = decodedEvents.find(data, 0, length);
+        if (known != null) {
+            return known;
+        }
+        RecordedEvent event = HttpEventJson.event(Json.parse("an event from the server", Arrays.copyOf(data, length)));
+        return decodedEvents.share(data, 0, length, event);
     }
 
     @Override

@@ -58,7 +58,7 @@ class SseParserTest {
     private static List<Message> parse(String stream, int bytesPerRead) throws IOException {
         List<Message> messages = new ArrayList<>();
         InputStream in = new FewBytesAtATime(stream.getBytes(StandardCharsets.UTF_8), bytesPerRead);
-        new SseParser(in, (name, id, data) -> messages.add(new Message(name, id, new String(data, StandardCharsets.UTF_8)))).run();
+        new SseParser(in, (name, id, data, length) -> messages.add(new Message(name, id, new String(data, 0, length, StandardCharsets.UTF_8)))).run();
         return messages;
     }
 

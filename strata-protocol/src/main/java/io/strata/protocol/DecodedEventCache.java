@@ -10,8 +10,9 @@ import java.util.Arrays;
  * Events a client decoded lately, kept with their bytes on the wire, so that the same bytes received
  * by another of its subscriptions are not decoded again but answered with the same {@link RecordedEvent}
  * (which may be shared: see its documentation). The server sends every subscriber of an event the very
- * same bytes ({@link SubscriptionWire}), so a process whose subscriptions overlap decodes each event
- * once, however many of them receive it.
+ * same bytes (protobuf over gRPC, {@link SubscriptionWire}; one line of JSON over Server-Sent Events), so
+ * a process whose subscriptions overlap decodes each event once, however many of them receive it. The
+ * gRPC client ({@code StrataClient}) and the HTTP client ({@code HttpEventStore}) each keep one.
  *
  * <p>Why: in W6 over gRPC (100 subscriptions in one client, 1 M deliveries/s) decoding every copy was
  * the largest share of the client's CPU-time samples (see {@code docs/benchmarks.md}, twelfth session, and ADR 0012).
@@ -41,7 +42,7 @@ public final class DecodedEventCache {
     private final Entry[] slots = new Entry[SLOTS];
 
     /** The event decoded from {@code source[from, from + length)}, when that exact encoding is still kept. */
-    RecordedEvent find(byte[] source, int from, int length) {
+    public RecordedEvent find(byte[] source, int from, int length) {
         if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
             return null;
         }
@@ -56,7 +57,7 @@ public final class DecodedEventCache {
      * hold two copies of one event while it is kept, however their threads interleave (a plain store let
      * both keep their own: CI saw it once in {@code StrataClientTest}).
      */
-    RecordedEvent share(byte[] source, int from, int length, RecordedEvent event) {
+    public RecordedEvent share(byte[] source, int from, int length, RecordedEvent event) {
         if (length > MAX_CACHED_BYTES || length < Long.BYTES) {
             return event;
         }
@@ -79,8 +80,9 @@ public final class DecodedEventCache {
 
     /**
      * The slot of an encoding, from its length and two 8-byte words: one near the start, which in an event
-     * as our server encodes it (id first, as 36 characters) falls on the id's last, random hex digits,
-     * and the last word. Other bytes only decide which events share a slot, never an answer.
+     * as our server encodes it (id first, as 36 characters, in protobuf and in JSON alike) falls on the
+     * id's last, random hex digits, and the last word. Other bytes only decide which events share a slot,
+     * never an answer.
      */
     private static int slot(byte[] source, int from, int length) {
         long near = (long) LONGS.get(source, from + Math.min(30, length - Long.BYTES));
