@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,6 +55,32 @@ class SseParserTest {
     @ValueSource(ints = {1, 16 * 1024})
     void anUnfinishedMessageAtTheEndIsNotDispatched(int bytesPerRead) throws IOException {
         assertThat(parse("data:complete\n\ndata:cut off\n", bytesPerRead)).containsExactly(new Message("message", null, "complete"));
+    }
+
+    /** The eight-bytes-at-a-time search finds what a byte-by-byte one finds, wherever CR and LF fall. */
+    @Test
+    void theLineEndSearchFindsTheFirstCrOrLf() {
+        Random random = new Random(11);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++) {
+                int kind = random.nextInt(20);
+                bytes[i] = kind == 0 ? (byte) '\n' : kind == 1 ? (byte) '\r' : (byte) random.nextInt(256);
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
+            int to = from + random.nextInt(bytes.length - from + 1);
+
+            assertThat(SseParser.nextLineEnd(bytes, from, to)).as("round %d", round).isEqualTo(byteByByte(bytes, from, to));
+        }
+    }
+
+    private static int byteByByte(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n' || bytes[i] == '\r') {
+                return i;
+            }
+        }
+        return to;
     }
 
     private static List<Message> parse(String stream, int bytesPerRead) throws IOException {
