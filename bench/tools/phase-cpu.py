@@ -14,18 +14,7 @@ import subprocess
 import sys
 import time
 
-
-def bench_jvm():
-    for pid in os.listdir('/proc'):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = open(f'/proc/{pid}/cmdline', 'rb').read().split(b'\0')
-        except OSError:
-            continue
-        if cmd and cmd[0].endswith(b'java') and b'bench' in cmd:
-            return pid
-    return None
+import bench_jvm
 
 
 def cpu_seconds(pid):
@@ -42,7 +31,7 @@ def main():
     start = pid = result = None
     for line in run.stdout:
         if 'measuring' in line and start is None:
-            pid = bench_jvm()
+            pid = bench_jvm.find()
             start = (time.time(), cpu_seconds(pid)) if pid else None
         if line.startswith('{') and f'"{workload}"' in line:
             end = (time.time(), cpu_seconds(pid)) if pid else None

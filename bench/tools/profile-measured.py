@@ -19,18 +19,7 @@ import os
 import subprocess
 import sys
 
-
-def bench_jvm():
-    for pid in os.listdir('/proc'):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = open(f'/proc/{pid}/cmdline', 'rb').read().split(b'\0')
-        except OSError:
-            continue
-        if cmd and cmd[0].endswith(b'java') and b'bench' in cmd:
-            return pid
-    return None
+import bench_jvm
 
 
 def main():
@@ -43,7 +32,7 @@ def main():
     recording = False
     for line in run.stdout:
         if not recording and 'measuring' in line:
-            pid = bench_jvm()
+            pid = bench_jvm.find()
             if pid is None:
                 sys.exit('found no bench JVM to record')
             jcmd = os.path.join(os.environ['JAVA_HOME'], 'bin', 'jcmd') if 'JAVA_HOME' in os.environ else 'jcmd'
