@@ -57,20 +57,23 @@ final class GroupsHttpApi {
     private final ConsumerGroups groups;
     private final ServerConfig config;
     private final BooleanSupplier serving;
+    /** Cut once the server has stopped, so that these routes stop holding the groups (RouteHandlers). */
+    private final RouteHandlers handlers;
 
     /** @param serving false once the server is closing: waiting fetches then answer with what they have */
-    GroupsHttpApi(ConsumerGroups groups, ServerConfig config, BooleanSupplier serving) {
+    GroupsHttpApi(ConsumerGroups groups, ServerConfig config, BooleanSupplier serving, RouteHandlers handlers) {
         this.groups = groups;
         this.config = config;
         this.serving = serving;
+        this.handlers = handlers;
     }
 
     void routes(HttpRouting.Builder routing) {
-        routing.get(GROUPS, HttpApi.guarded(this::list))
+        routing.get(GROUPS, handlers.guarded(this::list))
                 .any(GROUPS, HttpApi.guarded((req, res) -> {
                     throw notAllowed(req, res, "GET");
                 }))
-                .any(GROUP_PREFIX + "*", HttpApi.guarded(this::route));
+                .any(GROUP_PREFIX + "*", handlers.guarded(this::route));
     }
 
     /** Dispatches {@code /v1/groups/{group}[/…]} by its raw path, so the group name is percent-decoded once. */

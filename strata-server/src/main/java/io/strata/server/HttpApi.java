@@ -47,35 +47,39 @@ final class HttpApi {
     private final SseEndpoint sse;
     private final ServerMetrics metrics;
     private final GroupsHttpApi groups;
+    private final RouteHandlers handlers;
 
     HttpApi(EventStore store, ServerConfig config, BooleanSupplier ready, SseEndpoint sse, ServerMetrics metrics,
-            GroupsHttpApi groups) {
+            GroupsHttpApi groups, RouteHandlers handlers) {
         this.store = store;
         this.config = config;
         this.ready = ready;
         this.sse = sse;
         this.metrics = metrics;
         this.groups = groups;
+        this.handlers = handlers;
     }
 
     void routes(HttpRouting.Builder routing) {
         groups.routes(routing);
-        routing.post("/v1/streams/*", guarded(this::append))
-                .get("/v1/streams/*", guarded(this::readStream))
+        // Handlers that hold this API (and through it the store) go through handlers, which the server cuts
+        // once it has stopped (RouteHandlers); the ones that hold nothing of the server need not.
+        routing.post("/v1/streams/*", handlers.guarded(this::append))
+                .get("/v1/streams/*", handlers.guarded(this::readStream))
                 .any("/v1/streams/*", notAllowed("GET, POST"))
-                .get("/v1/all", guarded(this::readAll))
+                .get("/v1/all", handlers.guarded(this::readAll))
                 .any("/v1/all", notAllowed("GET"))
-                .get("/v1/subscribe/streams/*", guarded(sse::subscribeToStream))
+                .get("/v1/subscribe/streams/*", handlers.guarded(sse::subscribeToStream))
                 .any("/v1/subscribe/streams/*", notAllowed("GET"))
-                .get("/v1/subscribe/all", guarded(sse::subscribeToAll))
+                .get("/v1/subscribe/all", handlers.guarded(sse::subscribeToAll))
                 .any("/v1/subscribe/all", notAllowed("GET"))
-                .get("/v1/info", guarded((req, res) -> sendJson(res, 200, WireJson.info(store.info()))))
+                .get("/v1/info", handlers.guarded((req, res) -> sendJson(res, 200, WireJson.info(store.info()))))
                 .any("/v1/info", notAllowed("GET"))
                 .get("/health/live", guarded((req, res) -> sendJson(res, 200, status("up"))))
                 .any("/health/live", notAllowed("GET"))
-                .get("/health/ready", guarded(this::readiness))
+                .get("/health/ready", handlers.guarded(this::readiness))
                 .any("/health/ready", notAllowed("GET"))
-                .get("/metrics", guarded(this::scrape))
+                .get("/metrics", handlers.guarded(this::scrape))
                 .any("/metrics", notAllowed("GET"))
                 .any(guarded((req, res) -> {
                     throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());

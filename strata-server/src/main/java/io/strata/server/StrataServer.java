@@ -33,6 +33,8 @@ public final class StrataServer implements AutoCloseable {
     private final SseEndpoint sse;
     private final ServerMetrics metrics;
     private final WebServer web;
+    /** The HTTP routes' hold on this server, cut once the web server has stopped (helidon#11939: see RouteHandlers). */
+    private final RouteHandlers routeHandlers = new RouteHandlers();
     private volatile GrpcEndpoint grpc; // set once by start(), before the server is returned
     private volatile boolean ready;
     private boolean closed;
@@ -44,7 +46,8 @@ public final class StrataServer implements AutoCloseable {
         this.sse = new SseEndpoint(store, config);
         this.metrics = new ServerMetrics(store, sse::openSubscriptions);
         metrics.register(new GroupMetrics(groups));
-        HttpApi api = new HttpApi(store, config, () -> ready, sse, metrics, new GroupsHttpApi(groups, config, () -> ready));
+        HttpApi api = new HttpApi(store, config, () -> ready, sse, metrics,
+                new GroupsHttpApi(groups, config, () -> ready, routeHandlers), routeHandlers);
         this.web = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.httpPort())
@@ -173,6 +176,7 @@ public final class StrataServer implements AutoCloseable {
         sse.stop();
         try {
             web.stop();
+            routeHandlers.cut();
         } finally {
             try {
                 grpc.awaitTermination(GRPC_SHUTDOWN_GRACE);
