@@ -18,7 +18,7 @@ import java.time.Duration;
  * <pre>
  *   start: open store (recovery) ──► open consumer groups ──► bind HTTP ──► bind gRPC ──► ready (health SERVING)
  *   close: not ready ──► gRPC: refuse new calls, end subscriptions, append streams stop reading
- *                    ──► end SSE streams ──► stop HTTP (in-flight requests finish)
+ *                    ──► end SSE streams ──► stop HTTP (in-flight requests finish; then the routes let go)
  *                    ──► wait for in-flight gRPC calls (≤ 5 s, then cancelled)
  *                    ──► close consumer groups (final checkpoints) ──► close store (last)
  * </pre>
