@@ -37,8 +37,9 @@ final class SseParser {
     private final InputStream in;
     private final Messages messages;
     private final byte[] buffer = new byte[16 * 1024];
-    private byte[] line = new byte[1024];
-    private int lineLength;
+    /** The start of a line split across reads, kept until its end arrives; empty otherwise. */
+    private byte[] splitLine = new byte[1024];
+    private int splitLineLength;
     private byte[] data = new byte[1024];
     private int dataLength = -1; // -1: no data field yet in this message
     private String name;
@@ -58,15 +59,15 @@ final class SseParser {
             int end;
             while ((end = nextLineEnd(buffer, lineStart, n)) < n) {
                 byte b = buffer[end];
-                boolean secondHalfOfCrLf = b == '\n' && afterCarriageReturn && end == lineStart && lineLength == 0;
+                boolean secondHalfOfCrLf = b == '\n' && afterCarriageReturn && end == lineStart && splitLineLength == 0;
                 afterCarriageReturn = b == '\r';
                 if (!secondHalfOfCrLf) {
-                    if (lineLength == 0) {
+                    if (splitLineLength == 0) {
                         line(buffer, lineStart, end - lineStart); // the whole line is in this read: no copy
                     } else {
                         append(buffer, lineStart, end - lineStart);
-                        line(line, 0, lineLength);
-                        lineLength = 0;
+                        line(splitLine, 0, splitLineLength);
+                        splitLineLength = 0;
                     }
                 }
                 lineStart = end + 1;
@@ -108,11 +109,11 @@ final class SseParser {
     }
 
     private void append(byte[] bytes, int offset, int length) {
-        if (lineLength + length > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+        if (splitLineLength + length > splitLine.length) {
+            splitLine = Arrays.copyOf(splitLine, Math.max(splitLine.length * 2, splitLineLength + length));
         }
-        System.arraycopy(bytes, offset, line, lineLength, length);
-        lineLength += length;
+        System.arraycopy(bytes, offset, splitLine, splitLineLength, length);
+        splitLineLength += length;
     }
 
     /** One line, {@code bytes[from, from + length)}, without its line end. */
